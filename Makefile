@@ -1,0 +1,59 @@
+# The README's two commands: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev migrate demo messages serve lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+messages: $(VENV)/.installed
+	$(MANAGE) compile_translations
+
+migrate: $(VENV)/.installed
+	DEBUG=1 $(MANAGE) migrate --no-input
+
+demo: migrate
+	DEBUG=1 $(MANAGE) load_demo
+
+## make run: install, migrate the SQLite default, compile translations, load demo data, serve.
+run: messages demo
+	@echo "Serving http://$(HOST):$(PORT)/ (demo accounts: coordinator, asticude, acpp)"
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+## make test: install the dev extra and run the whole suite (DATABASE_URL picks the database).
+test: install-dev
+	$(MANAGE) compile_translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make serve: production-style server (gunicorn + whitenoise) on the configured database.
+serve: messages
+	$(MANAGE) collectstatic --no-input
+	$(BIN)/gunicorn nador_portal.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-4}
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class NadorPortalConfig(AppConfig):
+    name = "nador_portal"
+    verbose_name = "Nador portal"
+
+    def ready(self) -> None:
+        from nador_portal import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.checks import Error, register
+
+
+@register(deploy=True)
+def secret_key_is_set_in_production(app_configs, **kwargs):
+    if settings.DEBUG:
+        return []
+    if settings.SECRET_KEY in ("", settings.INSECURE_DEV_SECRET_KEY):
+        return [
+            Error(
+                "SECRET_KEY is empty or the development default while DEBUG is off.",
+                hint="Set SECRET_KEY in the environment to a long random value.",
+                id="nador_portal.E001",
+            )
+        ]
+    return []
+
+
+def refuse_to_start_if_misconfigured() -> None:
+    """Run the system checks at server start (gunicorn does not) and stop on an error."""
+    from django.core import checks
+    from django.core.exceptions import ImproperlyConfigured
+
+    errors = [
+        message
+        for message in checks.run_checks(include_deployment_checks=True)
+        if message.is_serious()
+    ]
+    if errors:
+        raise ImproperlyConfigured("; ".join(str(error) for error in errors))

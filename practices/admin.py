@@ -1,0 +1,75 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from practices.models import (
+    GcmObjective,
+    GuidingPrinciple,
+    Indicator,
+    InterventionArea,
+    Practice,
+    Programme,
+    StakeholderRole,
+    TargetGroup,
+    Theme,
+)
+from practices.resources import PracticeResource
+
+
+class StakeholderRoleInline(admin.TabularInline):
+    model = StakeholderRole
+    extra = 0
+    autocomplete_fields = ["stakeholder"]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+@admin.register(Practice)
+class PracticeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [PracticeResource]
+    list_display = ["title", "organisation", "country", "city", "status", "published_at"]
+    list_filter = [
+        "status",
+        "themes",
+        "objectives",
+        "principles",
+        "target_groups",
+        "areas",
+        "country",
+        "programme",
+        "cooperation_levels",
+        "stakeholders__kind",
+    ]
+    search_fields = ["title", "summary", "city", "local_government"]
+    list_select_related = ["organisation"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["organisation"]
+    filter_horizontal = ["themes", "objectives", "principles", "target_groups", "areas"]
+    readonly_fields = ["created_at", "updated_at", "created_by", "updated_by"]
+    date_hierarchy = "published_at"
+    inlines = [StakeholderRoleInline, IndicatorInline]
+
+
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+for taxonomy in (Theme, TargetGroup, InterventionArea, Programme):
+    admin.site.register(taxonomy, TaxonomyAdmin)
+
+
+@admin.register(GcmObjective)
+class GcmObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["number", "short_title", "title"]
+    search_fields = ["short_title", "title"]
+
+
+@admin.register(GuidingPrinciple)
+class GuidingPrincipleAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug"]
+    search_fields = ["title"]

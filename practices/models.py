@@ -1,0 +1,310 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from practices.workflow import InvalidTransition, Publishable, PublishableQuerySet, Status
+
+__all__ = [
+    "CooperationLevel",
+    "GcmObjective",
+    "GuidingPrinciple",
+    "Indicator",
+    "InterventionArea",
+    "InvalidTransition",
+    "Practice",
+    "Programme",
+    "StakeholderRole",
+    "Status",
+    "TargetGroup",
+    "Theme",
+]
+
+
+class Taxonomy(models.Model):
+    """A named category of the knowledge base, addressed by its slug in URLs and imports."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:theme", kwargs={"slug": self.slug})
+
+
+class TargetGroup(Taxonomy):
+    """The "target category" of ASTICUDE's database: who a practice is for."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+
+class InterventionArea(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("area of intervention")
+        verbose_name_plural = _("areas of intervention")
+
+
+class Programme(Taxonomy):
+    """A funding or cooperation programme, such as MC2CM."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+
+class GcmObjective(models.Model):
+    """One of the 23 objectives of the Global Compact for Migration (A/RES/73/195)."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    short_title = models.CharField(_("short title"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("GCM objective")
+        verbose_name_plural = _("GCM objectives")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.short_title}"
+
+
+class GuidingPrinciple(models.Model):
+    """One of the ten cross-cutting guiding principles of the Global Compact."""
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("guiding principle")
+        verbose_name_plural = _("guiding principles")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CooperationLevel(models.Model):
+    """Local, national, regional or international: a fixed list, loaded by a migration."""
+
+    class Code(models.TextChoices):
+        LOCAL = "local", _("Local")
+        NATIONAL = "national", _("National")
+        REGIONAL = "regional", _("Regional")
+        INTERNATIONAL = "international", _("International")
+
+    code = models.CharField(_("code"), max_length=20, choices=Code.choices, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("cooperation level")
+        verbose_name_plural = _("cooperation levels")
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+    @property
+    def slug(self) -> str:
+        return self.code
+
+    @property
+    def name(self) -> str:
+        return str(self.get_code_display())
+
+
+class PracticeQuerySet(PublishableQuerySet):
+    def in_theme(self, theme: Theme):
+        return self.filter(themes=theme)
+
+
+class Practice(Publishable):
+    """A good practice of the knowledge base, shaped on the records of local practice
+    repositories (Summary, Impact, Lessons learnt, Priority objectives, Country, Local or
+    regional government, Mayor, Start and End of project)."""
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    summary = models.TextField(_("summary"))
+    impact = models.TextField(_("impact"), blank=True)
+    lessons_learnt = models.TextField(_("lessons learnt"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    local_government = models.CharField(
+        _("local or regional government"), max_length=200, blank=True
+    )
+    country = CountryField(_("country"))
+    mayor = models.CharField(
+        _("mayor"),
+        max_length=200,
+        blank=True,
+        help_text=_("The elected head of the local government, a public office holder."),
+    )
+    start_date = models.DateField(_("start of project"), null=True, blank=True)
+    end_date = models.DateField(_("end of project"), null=True, blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practices",
+    )
+    language = models.CharField(
+        _("language of the text"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    cooperation_levels = models.ManyToManyField(
+        CooperationLevel, verbose_name=_("cooperation levels"), blank=True, related_name="+"
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="practices"
+    )
+    objectives = models.ManyToManyField(
+        GcmObjective,
+        verbose_name=_("priority objectives"),
+        blank=True,
+        related_name="practices",
+        help_text=_("Objectives of the Global Compact for Migration."),
+    )
+    principles = models.ManyToManyField(
+        GuidingPrinciple, verbose_name=_("guiding principles"), blank=True, related_name="+"
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("target groups"), blank=True, related_name="practices"
+    )
+    areas = models.ManyToManyField(
+        InterventionArea,
+        verbose_name=_("areas of intervention"),
+        blank=True,
+        related_name="practices",
+    )
+    stakeholders = models.ManyToManyField(
+        "stakeholders.Stakeholder",
+        through="StakeholderRole",
+        verbose_name=_("stakeholders"),
+        blank=True,
+        related_name="practices",
+    )
+
+    history = HistoricalRecords(m2m_fields=[themes, objectives, target_groups, areas])
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at", "title"]
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="practice_ends_after_it_starts",
+                violation_error_message=_("The end of the project cannot be before its start."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="practice_status_published"),
+            models.Index(fields=["status", "title"], name="practice_status_title"),
+            models.Index(fields=["status", "start_date"], name="practice_status_start"),
+            models.Index(fields=["country"], name="practice_country"),
+            models.Index(fields=["city"], name="practice_city"),
+            models.Index(fields=["organisation", "status"], name="practice_org_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:detail", kwargs={"slug": self.slug})
+
+
+class StakeholderRole(models.Model):
+    """The part an organisation plays in a practice."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        IMPLEMENTING = "implementing", _("Implementing")
+        PARTNER = "partner", _("Partner")
+        FUNDER = "funder", _("Funder")
+        SUPPORTER = "supporter", _("Supporter")
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="roles")
+    stakeholder = models.ForeignKey(
+        "stakeholders.Stakeholder",
+        verbose_name=_("stakeholder"),
+        on_delete=models.PROTECT,
+        related_name="practice_roles",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["practice", "role", "stakeholder__name"]
+        verbose_name = _("stakeholder role")
+        verbose_name_plural = _("stakeholder roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "stakeholder", "role"], name="unique_stakeholder_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder} ({self.get_role_display()})"
+
+
+class Indicator(models.Model):
+    """A measured result of a practice, e.g. "narrative creators trained": target 40."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="indicators")
+    label = models.CharField(_("label"), max_length=200)
+    target = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    achieved = models.DecimalField(
+        _("achieved"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["practice", "position", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target__gte=0),
+                name="indicator_target_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(achieved__isnull=True) | Q(achieved__gte=0),
+                name="indicator_achieved_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def share_reached(self) -> float | None:
+        """Achieved as a fraction of the target, or None when there is no target."""
+        if not self.target or self.achieved is None:
+            return None
+        return float(self.achieved / self.target)

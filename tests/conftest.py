@@ -1,0 +1,105 @@
+"""Personas and sample records shared by the whole suite.
+
+anonymous, partner (member of ASTICUDE), outsider (member of another organisation),
+coordinator (Coordinators group) and superuser, as in the project's style guide.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils.text import slugify
+
+from practices.models import Practice, Status, Theme
+from stakeholders.models import COORDINATORS_GROUP, Membership, Stakeholder
+
+PASSWORD = "a-long-test-password-2026"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The hashed-name manifest exists only after collectstatic, which tests do not run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_stakeholder(name: str, kind: str = "ngo", **fields) -> Stakeholder:
+    return Stakeholder.objects.create(name=name, slug=slugify(name), kind=kind, **fields)
+
+
+def make_practice(organisation: Stakeholder, title: str, status=Status.PUBLISHED, **fields):
+    fields.setdefault("summary", f"Summary of {title}.")
+    fields.setdefault("country", "MA")
+    practice = Practice.objects.create(
+        title=title, slug=slugify(title), organisation=organisation, status=status, **fields
+    )
+    return practice
+
+
+@pytest.fixture
+def asticude(db) -> Stakeholder:
+    return make_stakeholder("ASTICUDE", city="Nador", country="MA")
+
+
+@pytest.fixture
+def acpp(db) -> Stakeholder:
+    return make_stakeholder("ACPP", city="Seville", country="ES")
+
+
+def _user(django_user_model, username: str, **fields):
+    return django_user_model.objects.create_user(
+        username=username, email=f"{username}@example.org", password=PASSWORD, **fields
+    )
+
+
+@pytest.fixture
+def partner(django_user_model, asticude):
+    user = _user(django_user_model, "partner")
+    Membership.objects.create(user=user, stakeholder=asticude)
+    return user
+
+
+@pytest.fixture
+def outsider(django_user_model, acpp):
+    user = _user(django_user_model, "outsider")
+    Membership.objects.create(user=user, stakeholder=acpp)
+    return user
+
+
+@pytest.fixture
+def coordinator(django_user_model):
+    user = _user(django_user_model, "coordinator")
+    user.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="root", email="root@example.org", password=PASSWORD
+    )
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def theme(db) -> Theme:
+    return Theme.objects.create(name="Intercultural dialogue", slug="intercultural-dialogue")
+
+
+@pytest.fixture
+def published_practice(asticude, theme) -> Practice:
+    practice = make_practice(asticude, "Published practice of ASTICUDE")
+    practice.themes.add(theme)
+    return practice
+
+
+@pytest.fixture
+def draft_practice(asticude) -> Practice:
+    return make_practice(asticude, "Draft practice of ASTICUDE", status=Status.DRAFT)

@@ -1,0 +1,26 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.conftest import logged_in
+
+pytestmark = pytest.mark.django_db
+
+MODELS = list(admin.site._registry)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_superuser_sees_every_admin_changelist_and_add_page(model, superuser):
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    client = logged_in(superuser)
+    info = (model._meta.app_label, model._meta.model_name)
+    assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
+    assert client.get(reverse("admin:{}_{}_add".format(*info))).status_code in (200, 403)
+
+
+def test_superuser_can_open_the_admin_export_of_practices(superuser):
+    client = logged_in(superuser)
+    response = client.get(reverse("admin:practices_practice_export"))
+    assert response.status_code == 200
