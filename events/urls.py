@@ -1,9 +1,9 @@
 from django.urls import path
 
-from events import views
+from events.views import public
 
 app_name = "events"
 
 urlpatterns = [
-    path("<slug:slug>/", views.event_detail, name="detail"),
+    path("<slug:slug>/", public.event_detail, name="detail"),
 ]

@@ -3,13 +3,19 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+# Paths outside the language prefix: machine-facing or language-neutral.
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
+# Pages people read, under /en/, /fr/, /ar/ or /es/.
 urlpatterns += i18n_patterns(
     path("", include("practices.urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("events/", include("events.urls")),
+    path("accounts/", include("stakeholders.urls_accounts")),
+    path("workspace/", include("practices.urls_workspace")),
+    path("review/", include("practices.urls_review")),
+    path("reports/", include("practices.urls_reports")),
 )

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from practices import views
+from practices.views import public
 
 app_name = "practices"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("practices/<slug:slug>/", views.practice_detail, name="detail"),
-    path("themes/<slug:slug>/", views.theme_detail, name="theme"),
+    path("", public.home, name="home"),
+    path("practices/<slug:slug>/", public.practice_detail, name="detail"),
+    path("themes/<slug:slug>/", public.theme_detail, name="theme"),
 ]

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from stakeholders import views
+from stakeholders.views import public
 
 app_name = "stakeholders"
 
 urlpatterns = [
-    path("<slug:slug>/", views.stakeholder_detail, name="detail"),
+    path("<slug:slug>/", public.stakeholder_detail, name="detail"),
 ]

@@ -1,0 +1,5 @@
+"""Coordinator reports, exports and imports (issue 5)."""
+
+app_name = "reports"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Views, one module per area: public pages, workspace, review, reports."""
