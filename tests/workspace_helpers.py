@@ -4,7 +4,6 @@ built from the forms themselves, as a browser would send them."""
 from __future__ import annotations
 
 from django.test import Client
-from django.utils.timezone import localtime
 
 from events.forms import EventForm, ParticipantCountFormSet
 from practices.forms import IndicatorFormSet, PracticeForm, StakeholderRoleFormSet
@@ -67,7 +66,7 @@ def event_data(event, user, **changes) -> dict:
     data = post_data(form, formsets)
     for name in ("starts_at", "ends_at"):
         if name in data and hasattr(data[name], "strftime"):
-            data[name] = localtime(data[name]).strftime("%Y-%m-%dT%H:%M")
+            data[name] = data[name].strftime("%Y-%m-%dT%H:%M")
     return {**data, **changes}
 
 
