@@ -96,9 +96,7 @@ def test_reverting_to_a_version_of_another_practice_is_a_404(
     assert published_practice.history.count() == versions
 
 
-def test_outsider_gets_404_for_the_history_of_another_organisations_draft(
-    outsider, draft_practice
-):
+def test_outsider_gets_404_for_the_history_of_another_organisations_draft(outsider, draft_practice):
     assert client_for(outsider).get(history_url(draft_practice)).status_code == 404
 
 
