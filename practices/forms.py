@@ -52,7 +52,10 @@ class VersionedModelForm(forms.ModelForm):
         self.user = user
         if self.instance.pk:
             self.initial["version"] = version_of(self.instance)
-        self.fields["organisation"].queryset = organisations_for(user)
+        organisations = organisations_for(user)
+        self.fields["organisation"].queryset = organisations
+        if not self.instance.pk and len(organisations[:2]) == 1:
+            self.initial["organisation"] = organisations[0].pk
         for name in self.taxonomy_fields:
             if name in self.fields:
                 self.fields[name].widget = forms.CheckboxSelectMultiple(
