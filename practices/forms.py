@@ -71,6 +71,23 @@ class VersionedModelForm(forms.ModelForm):
             raise ValidationError(self.stale_message, code="stale")
         return cleaned
 
+    def lock_if_current(self) -> bool:
+        """Lock the stored row (inside a transaction) and check it is still the version
+        the form was opened on, so that two saves at the same moment cannot both pass."""
+        if not self.instance.pk:
+            return True
+        stored = (
+            type(self.instance)
+            .objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        if stored is None or stored.isoformat() != self.cleaned_data.get("version"):
+            self.add_error(None, ValidationError(self.stale_message, code="stale"))
+            return False
+        return True
+
     @property
     def is_stale(self) -> bool:
         return any(error.code == "stale" for error in self.non_field_errors().as_data())

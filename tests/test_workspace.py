@@ -373,3 +373,15 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(partner, d
 
 def test_unknown_kind_of_record_is_a_404(partner):
     assert client_for(partner).get("/en/workspace/things/new/").status_code == 404
+
+
+def test_a_save_between_validation_and_saving_is_caught_under_the_row_lock(partner, draft_practice):
+    from practices.forms import PracticeForm
+
+    form = PracticeForm(
+        practice_data(draft_practice, partner, title="Mine"), instance=draft_practice, user=partner
+    )
+    assert form.is_valid()
+    Practice.objects.get(pk=draft_practice.pk).save()  # someone else, meanwhile
+    assert form.lock_if_current() is False
+    assert form.is_stale

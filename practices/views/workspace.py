@@ -71,18 +71,21 @@ def _edit_form(request: HttpRequest, kind: Kind, item) -> HttpResponse:
     formsets = kind.formset_instances(data, item)
     status = 200
     if data is not None:
-        if form.is_valid() and all(formset.is_valid() for _legend, formset in formsets):
-            return _save(request, kind, form, [formset for _legend, formset in formsets])
+        valid = form.is_valid() and all(formset.is_valid() for _legend, formset in formsets)
+        if valid and _save(request, form, [formset for _legend, formset in formsets]):
+            return _after_save(request, kind, form.instance)
         status = 409 if form.is_stale else 400
         messages.error(request, _("Nothing was saved: please correct the errors below."))
     context = {"kind": kind, "form": form, "formsets": formsets, "item": item}
     return render(request, "workspace/edit.html", context, status=status)
 
 
-def _save(request: HttpRequest, kind: Kind, form, formsets) -> HttpResponse:
+def _save(request: HttpRequest, form, formsets) -> bool:
+    """Save the record and its rows as one version, unless it changed meanwhile."""
     adding = form.instance._state.adding
-    was_published = form.instance.status == Status.PUBLISHED
     with transaction.atomic():
+        if not form.lock_if_current():
+            return False
         item = form.save(commit=False)
 
         def save_related():
@@ -92,11 +95,16 @@ def _save(request: HttpRequest, kind: Kind, form, formsets) -> HttpResponse:
                 formset.save()
 
         save_with_history(item, request.user, "Created" if adding else "Edited", save_related)
-        submitted = "submit" in request.POST and _submit(request, item)
-    if was_published and not is_coordinator(request.user):
+    return True
+
+
+def _after_save(request: HttpRequest, kind: Kind, item) -> HttpResponse:
+    if "submit" in request.POST:
+        _submit(request, item)
+    elif item.status == Status.PUBLISHED and not is_coordinator(request.user):
         emails.send_published_edited(request, item)
         messages.info(request, _("Saved. It stays published; the coordinators were told."))
-    elif not submitted:
+    else:
         messages.success(request, _("Saved."))
     if "preview" in request.POST:
         return redirect("workspace:preview", kind=kind.slug, slug=item.slug)
