@@ -60,5 +60,10 @@ class ParticipantCountForm(forms.ModelForm):
 
 
 ParticipantCountFormSet = forms.inlineformset_factory(
-    Event, ParticipantCount, form=ParticipantCountForm, extra=2, can_delete=True
+    Event,
+    ParticipantCount,
+    form=ParticipantCountForm,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,
 )

@@ -152,10 +152,15 @@ class IndicatorForm(forms.ModelForm):
 
 
 StakeholderRoleFormSet = forms.inlineformset_factory(
-    Practice, StakeholderRole, form=StakeholderRoleForm, extra=2, can_delete=True
+    Practice,
+    StakeholderRole,
+    form=StakeholderRoleForm,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,
 )
 IndicatorFormSet = forms.inlineformset_factory(
-    Practice, Indicator, form=IndicatorForm, extra=2, can_delete=True
+    Practice, Indicator, form=IndicatorForm, extra=2, can_delete=True, can_delete_extra=False
 )
 
 

@@ -77,6 +77,22 @@ def changes_between(new_record, old_record) -> list[Change]:
     return changes
 
 
+def fields_of(record) -> list[Change]:
+    """A first version described as changes from nothing: every field that has a value."""
+    model = record.instance_type
+    changes = []
+    for field in content_fields(model):
+        value = getattr(record, field.name)
+        if value not in (None, ""):
+            changes.append(Change(str(field.verbose_name), "—", _display(field, value)))
+    for name in (field.name for field in record._history_m2m_fields):
+        field = model._meta.get_field(name)
+        related = field.related_model.objects.filter(pk__in=m2m_values(record, name))
+        if related:
+            changes.append(Change(str(field.verbose_name), "—", _display(field, list(related))))
+    return changes
+
+
 def review_baseline(item):
     """The version coordinators last approved, or else the one they last sent back."""
     history = item.history.all()
@@ -89,16 +105,19 @@ def review_baseline(item):
 def changes_since_review(item) -> tuple[object | None, list[Change]]:
     latest = item.history.first()
     baseline = review_baseline(item)
-    if latest is None or baseline is None:
+    if latest is None:
         return baseline, []
+    if baseline is None:
+        return None, fields_of(latest)
     return baseline, changes_between(latest, baseline)
 
 
 def versions_with_changes(item) -> list[tuple[object, list[Change]]]:
     records = list(item.history.select_related("history_user"))
+    previous = records[1:] + [None]
     return [
-        (record, changes_between(record, records[i + 1]) if i + 1 < len(records) else [])
-        for i, record in enumerate(records)
+        (record, changes_between(record, older) if older else fields_of(record))
+        for record, older in zip(records, previous, strict=True)
     ]
 
 

@@ -96,10 +96,10 @@ NOT_CONTENT = {
 }
 
 
-def content_fields(item) -> list:
+def content_fields(model) -> list:
     return [
         field
-        for field in item._meta.concrete_fields
+        for field in model._meta.concrete_fields
         if field.editable and field.name not in NOT_CONTENT
     ]
 

@@ -108,3 +108,14 @@ def test_stakeholders_keep_a_history_too(asticude):
     asticude.description = "New description"
     asticude.save()
     assert asticude.history.count() == 2
+
+
+def test_the_history_page_shows_reasons_in_the_readers_language(
+    partner, coordinator, draft_practice
+):
+    draft_practice.submit(by=partner)
+    draft_practice.request_changes(by=coordinator, comment="Add the dates.")
+    url = f"/fr/workspace/practices/{draft_practice.slug}/history/"
+    content = client_for(partner).get(url).content.decode()
+    assert "Add the dates." in content
+    assert content.count("<h1") == 1

@@ -205,3 +205,10 @@ def test_coordinator_approves_a_submitted_event(coordinator, partner, asticude):
     assert response.status_code == 302
     assert event.status == Status.PUBLISHED
     assert mail.outbox[0].to == [partner.email]
+
+
+def test_a_never_reviewed_submission_lists_its_fields_as_new(coordinator, submitted, theme):
+    submitted.themes.add(theme)
+    content = client_for(coordinator).get(url(submitted)).content.decode()
+    assert "<ins>Submitted practice</ins>" in content
+    assert "<ins>Intercultural dialogue</ins>" in content
