@@ -385,3 +385,46 @@ def test_a_save_between_validation_and_saving_is_caught_under_the_row_lock(partn
     Practice.objects.get(pk=draft_practice.pk).save()  # someone else, meanwhile
     assert form.lock_if_current() is False
     assert form.is_stale
+
+
+# Every page of the workspace and review, for every persona, on ASTICUDE's draft.
+
+PAGES = [
+    "/en/workspace/",
+    "/en/workspace/practices/new/",
+    "/en/workspace/events/new/",
+    "/en/workspace/practices/draft-practice-of-asticude/edit/",
+    "/en/workspace/practices/draft-practice-of-asticude/preview/",
+    "/en/workspace/practices/draft-practice-of-asticude/history/",
+    "/en/review/",
+    "/en/review/practices/draft-practice-of-asticude/",
+    "/en/accounts/invite/",
+]
+EXPECTED = {
+    "partner": [200, 200, 200, 200, 200, 200, 403, 403, 403],
+    "outsider": [200, 200, 200, 404, 404, 404, 403, 403, 403],
+    "coordinator": [200, 200, 200, 200, 200, 200, 200, 200, 200],
+}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_every_page_answers_each_persona_as_expected(request, persona, draft_practice):
+    client = client_for(request.getfixturevalue(persona))
+    statuses = [client.get(path).status_code for path in PAGES]
+    assert statuses == EXPECTED[persona]
+
+
+def test_every_page_sends_anonymous_visitors_to_sign_in(client, draft_practice):
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/en/accounts/login/?next="), path
+
+
+@pytest.mark.parametrize("persona", ["partner", "coordinator"])
+def test_every_page_has_exactly_one_heading(request, persona, draft_practice):
+    client = client_for(request.getfixturevalue(persona))
+    for path in PAGES:
+        response = client.get(path)
+        if response.status_code == 200:
+            assert response.content.decode().count("<h1") == 1, path
