@@ -9,6 +9,16 @@ app_name = "review"
 
 urlpatterns = [
     path("", review.queue, name="queue"),
+    path(
+        "stakeholders/<slug:slug>/history/",
+        review.stakeholder_history,
+        name="stakeholder_history",
+    ),
+    path(
+        "stakeholders/<slug:slug>/revert/<int:history_id>/",
+        review.stakeholder_revert,
+        name="stakeholder_revert",
+    ),
     path("<kind:kind>/<slug:slug>/", review.detail, name="detail"),
     path("<kind:kind>/<slug:slug>/revert/<int:history_id>/", review.revert, name="revert"),
     path("<kind:kind>/<slug:slug>/<slug:decision>/", review.decide, name="decide"),

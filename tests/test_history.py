@@ -119,3 +119,32 @@ def test_the_history_page_shows_reasons_in_the_readers_language(
     content = client_for(partner).get(url).content.decode()
     assert "Add the dates." in content
     assert content.count("<h1") == 1
+
+
+def test_coordinator_reverts_a_stakeholder_to_an_earlier_version(coordinator, asticude):
+    original = asticude.history.first()
+    asticude.description = "Defaced"
+    asticude.save()
+    client = client_for(coordinator)
+    page = client.get(f"/en/review/stakeholders/{asticude.slug}/history/")
+    assert page.status_code == 200
+    assert "<ins>Defaced</ins>" in page.content.decode()
+    url = f"/en/review/stakeholders/{asticude.slug}/revert/{original.history_id}/"
+    assert client.post(url).status_code == 302
+    asticude.refresh_from_db()
+    assert asticude.description == ""
+    assert asticude.history.first().history_user == coordinator
+
+
+@pytest.mark.parametrize("persona", ["partner", "outsider"])
+def test_partners_may_not_see_or_revert_stakeholder_history(request, persona, asticude):
+    original = asticude.history.first()
+    asticude.description = "Changed"
+    asticude.save()
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(f"/en/review/stakeholders/{asticude.slug}/history/").status_code == 403
+    url = f"/en/review/stakeholders/{asticude.slug}/revert/{original.history_id}/"
+    assert client.post(url).status_code == 403
+    assert Client().post(url).status_code == 302
+    asticude.refresh_from_db()
+    assert asticude.description == "Changed"

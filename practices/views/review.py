@@ -15,11 +15,16 @@ from django.views.decorators.http import require_POST
 from events.models import Event
 from practices import emails
 from practices.forms import ReviewCommentForm
-from practices.history import changes_since_review, recently_edited_published, revert_to
+from practices.history import (
+    changes_since_review,
+    recently_edited_published,
+    revert_to,
+    versions_with_changes,
+)
 from practices.kinds import EVENTS, PRACTICES, Kind
 from practices.models import Practice
 from practices.workflow import InvalidTransition
-from stakeholders.models import is_coordinator
+from stakeholders.models import Stakeholder, is_coordinator
 
 
 def coordinator_required(view):
@@ -48,7 +53,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         for kind, model in ((PRACTICES, Practice), (EVENTS, Event))
         for item in recently_edited_published(model)
     ]
-    return render(request, "review/queue.html", {"submitted": submitted, "edited": edited})
+    context = {
+        "submitted": submitted,
+        "edited": edited,
+        "stakeholders": Stakeholder.objects.only("name", "slug"),
+    }
+    return render(request, "review/queue.html", context)
 
 
 @coordinator_required
@@ -104,3 +114,20 @@ def revert(request: HttpRequest, kind: Kind, slug: str, history_id: int) -> Http
     revert_to(item, record, request.user)
     messages.success(request, _("The earlier version is back. This is recorded in the history."))
     return redirect("workspace:history", kind=kind.slug, slug=item.slug)
+
+
+@coordinator_required
+def stakeholder_history(request: HttpRequest, slug: str) -> HttpResponse:
+    stakeholder = get_object_or_404(Stakeholder, slug=slug)
+    context = {"item": stakeholder, "versions": versions_with_changes(stakeholder)}
+    return render(request, "review/stakeholder_history.html", context)
+
+
+@require_POST
+@coordinator_required
+def stakeholder_revert(request: HttpRequest, slug: str, history_id: int) -> HttpResponse:
+    stakeholder = get_object_or_404(Stakeholder, slug=slug)
+    record = get_object_or_404(stakeholder.history.all(), history_id=history_id)
+    revert_to(stakeholder, record, request.user)
+    messages.success(request, _("The earlier version is back. This is recorded in the history."))
+    return redirect("review:stakeholder_history", slug=stakeholder.slug)
