@@ -1,8 +1,9 @@
-"""Invitation of partners by coordinators."""
+"""Invitation of partners by coordinators, and password reset for invited partners."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +38,17 @@ class InvitationForm(forms.Form):
         if get_user_model().objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("An account with this email address already exists."))
         return email
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form skips accounts without a usable password; an invited partner
+    who never signed in has none yet, and may ask again when the first link expired."""
+
+    def get_users(self, email):
+        yield from super().get_users(email)
+        invited = get_user_model()._default_manager.filter(
+            email__iexact=email, is_active=True, last_login__isnull=True
+        )
+        for user in invited:
+            if not user.has_usable_password():
+                yield user

@@ -4,11 +4,18 @@ Django's auth views, with our templates in templates/registration/; logout accep
 POST only (Django's LogoutView). Reset emails go through EMAIL_BACKEND (the console
 by default)."""
 
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from stakeholders.forms import PasswordResetForm
 from stakeholders.views import accounts
 
 urlpatterns = [
     path("invite/", accounts.invite, name="invite_partner"),
+    path(
+        "password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path("", include("django.contrib.auth.urls")),
 ]

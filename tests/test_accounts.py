@@ -156,3 +156,18 @@ def test_an_invitation_without_the_csrf_token_is_refused(coordinator, asticude):
     client.force_login(coordinator)
     assert client.post("/en/accounts/invite/", invitation(asticude)).status_code == 403
     assert not get_user_model().objects.filter(username="newcomer").exists()
+
+
+def test_an_invited_partner_whose_link_expired_may_ask_for_a_new_one(coordinator, asticude):
+    client_for(coordinator).post("/en/accounts/invite/", invitation(asticude))
+    mail.outbox.clear()
+    CsrfClient().post("/en/accounts/password_reset/", {"email": "newcomer@example.org"})
+    (message,) = mail.outbox
+    assert message.to == ["newcomer@example.org"]
+    assert "/en/accounts/reset/" in message.body
+
+
+def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same():
+    response = CsrfClient().post("/en/accounts/password_reset/", {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []
