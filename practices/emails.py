@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from practices.kinds import kind_of
 from stakeholders.models import COORDINATORS_GROUP, Stakeholder
 
 
@@ -55,14 +56,10 @@ def _link(request: HttpRequest, language: str, name: str, **kwargs) -> str:
         return request.build_absolute_uri(reverse(name, kwargs=kwargs))
 
 
-def _kind(item) -> str:
-    return "practices" if item._meta.model_name == "practice" else "events"
-
-
 def send_submitted(request: HttpRequest, item) -> int:
     """To coordinators: an organisation submitted a practice or an event for review."""
     language = settings.LANGUAGE_CODE
-    url = _link(request, language, "review:detail", kind=_kind(item), slug=item.slug)
+    url = _link(request, language, "review:detail", kind=kind_of(item).slug, slug=item.slug)
     context = {"item": item, "url": url, "by": request.user}
     return _send("submitted", coordinator_emails(), language, context)
 
@@ -78,7 +75,7 @@ def send_approved(request: HttpRequest, item) -> int:
 def send_changes_requested(request: HttpRequest, item) -> int:
     """To the organisation's members: a coordinator asks for changes, with the comment."""
     language = _language_of(item)
-    url = _link(request, language, "workspace:edit", kind=_kind(item), slug=item.slug)
+    url = _link(request, language, "workspace:edit", kind=kind_of(item).slug, slug=item.slug)
     context = {"item": item, "url": url, "comment": item.review_comment}
     return _send("changes_requested", member_emails(item.organisation), language, context)
 
@@ -86,7 +83,7 @@ def send_changes_requested(request: HttpRequest, item) -> int:
 def send_published_edited(request: HttpRequest, item) -> int:
     """To coordinators: a published practice or event was edited and stays published."""
     language = settings.LANGUAGE_CODE
-    url = _link(request, language, "workspace:history", kind=_kind(item), slug=item.slug)
+    url = _link(request, language, "workspace:history", kind=kind_of(item).slug, slug=item.slug)
     context = {"item": item, "url": url, "by": request.user}
     return _send("published_edited", coordinator_emails(), language, context)
 

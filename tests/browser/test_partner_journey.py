@@ -64,3 +64,18 @@ def test_partner_adds_a_practice_that_a_coordinator_publishes_under_its_theme(pa
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == TITLE
     assert_no_serious_axe_violations(page)
+
+
+def test_another_partner_cannot_open_asticudes_draft_and_form_errors_are_accessible(
+    page, demo_data
+):
+    sign_in(page, "acpp")
+    response = page.goto("/en/workspace/practices/sample-draft-welcome-guide/edit/")
+    assert response.status == 404
+    page.goto("/en/workspace/practices/new/")
+    page.get_by_label("Title").fill("Kept title")
+    page.get_by_role("button", name="Save as draft").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Title").input_value() == "Kept title"
+    assert page.locator(".errorlist").first.is_visible()
+    assert_no_serious_axe_violations(page)
