@@ -265,6 +265,7 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(partner, draft_practic
     assert response.status_code == 409
     assert "Someone else saved this record since you opened the form" in content
     assert 'value="Second edit"' in content
+    assert "<h1>Edit “First edit”</h1>" in content
     assert draft_practice.title == "First edit"
     # Saving the refused form again is still refused: the token stays the stale one.
     assert client.post(url("edit", draft_practice), opened_by_second).status_code == 409

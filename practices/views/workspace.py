@@ -67,6 +67,7 @@ def edit(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
 
 def _edit_form(request: HttpRequest, kind: Kind, item) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
+    stored_title = item.title  # validating a refused form changes the instance's fields
     form = kind.form_class(data, instance=item, user=request.user)
     formsets = kind.formset_instances(data, item)
     status = 200
@@ -76,7 +77,13 @@ def _edit_form(request: HttpRequest, kind: Kind, item) -> HttpResponse:
             return _after_save(request, kind, form.instance)
         status = 409 if form.is_stale else 400
         messages.error(request, _("Nothing was saved: please correct the errors below."))
-    context = {"kind": kind, "form": form, "formsets": formsets, "item": item}
+    context = {
+        "kind": kind,
+        "form": form,
+        "formsets": formsets,
+        "item": item,
+        "stored_title": stored_title,
+    }
     return render(request, "workspace/edit.html", context, status=status)
 
 
@@ -99,11 +106,11 @@ def _save(request: HttpRequest, form, formsets) -> bool:
 
 
 def _after_save(request: HttpRequest, kind: Kind, item) -> HttpResponse:
-    if "submit" in request.POST:
-        _submit(request, item)
-    elif item.status == Status.PUBLISHED and not is_coordinator(request.user):
+    if item.status == Status.PUBLISHED and not is_coordinator(request.user):
         emails.send_published_edited(request, item)
         messages.info(request, _("Saved. It stays published; the coordinators were told."))
+    elif "submit" in request.POST:
+        _submit(request, item)
     else:
         messages.success(request, _("Saved."))
     if "preview" in request.POST:
