@@ -1,10 +1,13 @@
 from import_export import fields, resources
 
+from practices.spreadsheets import PortalResourceMixin
 from stakeholders.models import Stakeholder
 
 
-class StakeholderResource(resources.ModelResource):
+class StakeholderResource(PortalResourceMixin, resources.ModelResource):
     country = fields.Field(attribute="country", column_name="country")
+
+    required_columns = ("slug", "name", "kind")
 
     class Meta:
         model = Stakeholder
@@ -12,3 +15,5 @@ class StakeholderResource(resources.ModelResource):
         fields = ["slug", "name", "kind", "city", "country", "website", "description"]
         skip_unchanged = True
         report_skipped = True
+        clean_model_instances = True
+        skip_html_diff = True
