@@ -9,12 +9,18 @@ any error: a confirmed import writes every row or none.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
+import re
+import secrets
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import tablib
 from django.conf import settings
@@ -43,6 +49,13 @@ def max_rows() -> int:
 
 def max_unpacked_bytes() -> int:
     return limit("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+
+
+def too_big(size: int) -> str:
+    return _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.") % {
+        "size": round(size / 2**20, 1),
+        "limit": round(max_bytes() / 2**20, 1),
+    }
 
 
 class ImportFileError(Exception):
@@ -111,10 +124,7 @@ class ImportReport:
 def read_sheet(content: bytes, filename: str) -> Sheet:
     """The header and rows of an uploaded CSV or XLSX, or ImportFileError."""
     if len(content) > max_bytes():
-        raise ImportFileError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-            % {"size": round(len(content) / 2**20, 1), "limit": round(max_bytes() / 2**20, 1)}
-        )
+        raise ImportFileError(too_big(len(content)))
     if not content.strip():
         raise ImportFileError(_("The file is empty."))
     name = filename.lower()
@@ -314,7 +324,9 @@ def _plain(error: Exception) -> str:
     messages = getattr(error, "messages", None)
     if messages:
         return " ".join(str(message) for message in messages)
-    return _("This row could not be saved: %(error)s") % {"error": str(error) or type(error).__name__}
+    return _("This row could not be saved: %(error)s") % {
+        "error": str(error) or type(error).__name__
+    }
 
 
 def run_import(
@@ -371,3 +383,51 @@ def _count(report: ImportReport, result, numbers: list[int]) -> None:
                     "key": row_result.object_repr or "",
                 }
             )
+
+
+# Keeping an upload between the dry run and the confirmation ------------------------------
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def keep_upload(content: bytes) -> dict:
+    """Store an upload under a random name, not reachable from the web (MEDIA_URL is not
+    served), and return what the session needs to find it and check it is unchanged."""
+    directory = upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    _remove_stale(directory)
+    token = secrets.token_urlsafe(32)
+    (directory / f"{token}.upload").write_bytes(content)
+    return {"token": token, "sha256": hashlib.sha256(content).hexdigest()}
+
+
+def kept_upload(kept: dict) -> bytes | None:
+    token = kept.get("token", "")
+    if not TOKEN_PATTERN.match(token):
+        return None
+    path = upload_dir() / f"{token}.upload"
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(content).hexdigest() != kept.get("sha256"):
+        return None
+    return content
+
+
+def discard_upload(kept: dict) -> None:
+    token = kept.get("token", "")
+    if TOKEN_PATTERN.match(token):
+        (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
+
+
+def _remove_stale(directory: Path, max_age: int = 24 * 3600) -> None:
+    limit_time = time.time() - max_age
+    for path in directory.glob("*.upload"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < limit_time:
+                path.unlink()

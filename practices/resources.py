@@ -150,7 +150,10 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
     )
     country = fields.Field(attribute="country", column_name="country")
     is_sample = fields.Field(
-        attribute="is_sample", column_name="is_sample", widget=widgets.BooleanWidget(), default=False
+        attribute="is_sample",
+        column_name="is_sample",
+        widget=widgets.BooleanWidget(),
+        default=False,
     )
     themes = names_field("themes", Theme)
     objectives = names_field("objectives", GcmObjective, keys=("number", "short_title"))
@@ -224,7 +227,9 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         )
 
     def dehydrate_indicators(self, practice: Practice) -> str:
-        return SEPARATOR.join(format_indicator(indicator) for indicator in practice.indicators.all())
+        return SEPARATOR.join(
+            format_indicator(indicator) for indicator in practice.indicators.all()
+        )
 
     def import_instance(self, instance, row, **kwargs):
         errors: dict = {}
