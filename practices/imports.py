@@ -345,6 +345,8 @@ def run_import(
         report.problems.append(Problem(None, None, str(error)))
         return report
     report.total = len(sheet.rows)
+    if progress is not None and hasattr(progress, "start"):
+        progress.start(report.total)
     report.problems = check_columns(sheet, resource)
     if not report.problems:
         report.problems = check_keys(sheet, resource._meta.import_id_fields[0])

@@ -15,7 +15,13 @@ from django_countries import countries
 
 from events.models import Event, EventSeries, ParticipantCount
 from practices.models import Indicator, Practice, StakeholderRole
-from practices.selection import filtered_events, filtered_practices, in_period, with_status
+from practices.selection import (
+    filtered_events,
+    filtered_practices,
+    filtered_stakeholders,
+    in_period,
+    with_status,
+)
 from practices.workflow import Status
 from stakeholders.models import Stakeholder, StakeholderKind
 
@@ -65,6 +71,15 @@ def select_practices(params) -> QuerySet:
 
 def select_events(params) -> QuerySet:
     return filtered_events(params, Event.objects.all())
+
+
+def export_selection(kind: str, params) -> QuerySet:
+    """What a coordinator's export of `kind` contains: the dashboard's selection."""
+    if kind == "practices":
+        return select_practices(params)
+    if kind == "events":
+        return select_events(params)
+    return filtered_stakeholders(params, Stakeholder.objects.all())
 
 
 def practice_tables(practices: QuerySet) -> list[Table]:

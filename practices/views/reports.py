@@ -14,7 +14,7 @@ from practices import reports
 from practices.exports import EXPORT_TYPES, FORMATS, export_response, template_response
 from practices.models import Practice
 from practices.report_forms import ReportFilterForm
-from practices.selection import filtered_practices, filtered_stakeholders
+from practices.selection import filtered_practices
 from stakeholders.models import is_coordinator
 
 
@@ -56,22 +56,13 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", context)
 
 
-def selection(kind: str, params):
-    """What a coordinator's export of `kind` contains: the dashboard's selection."""
-    if kind == "practices":
-        return reports.select_practices(params)
-    if kind == "events":
-        return reports.select_events(params)
-    return filtered_stakeholders(params, EXPORT_TYPES[kind].base_queryset())
-
-
 @require_GET
 @coordinator_required
 def export(request, kind: str, fmt: str):
     if kind not in EXPORT_TYPES:
         raise Http404("Unknown type")
     return export_response(
-        EXPORT_TYPES[kind], selection(kind, request.GET), _format(fmt), request.GET
+        EXPORT_TYPES[kind], reports.export_selection(kind, request.GET), _format(fmt), request.GET
     )
 
 
