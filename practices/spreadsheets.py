@@ -8,6 +8,7 @@ unknown value as an error of its row, never to create one or skip it.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from import_export import widgets
@@ -144,6 +145,23 @@ class PortalResourceMixin:
     def before_import_row(self, row, **kwargs):
         for column, value in row.items():
             row[column] = unneutralise(value)
+
+    def import_instance(self, instance, row, **kwargs):
+        """Also read the many-to-many columns now (django-import-export reads them only when
+        saving), so that an unknown value is reported against its column."""
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row)
+                except ValueError as error:
+                    errors[field.column_name] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
 
     def after_import_row(self, row, row_result, **kwargs):
         progress = kwargs.get("progress")
