@@ -13,7 +13,9 @@ from practices.spreadsheets import (
     NameOrSlugForeignKeyWidget,
     NameOrSlugManyToManyWidget,
     PortalResourceMixin,
+    choice_field,
 )
+from practices.workflow import Status
 from stakeholders.models import Stakeholder
 
 CATEGORIES = ParticipantCount.Category.values
@@ -58,6 +60,8 @@ class EventResource(PortalResourceMixin, resources.ModelResource):
         widget=NameOrSlugManyToManyWidget(Practice, keys=("slug", "title")),
     )
     country = fields.Field(attribute="country", column_name="country")
+    status = choice_field("status", Status.choices)
+    kind = choice_field("kind", Event.Kind.choices)
     participants_narrative_creators = fields.Field(column_name="participants_narrative_creators")
     participants_migrants = fields.Field(column_name="participants_migrants")
     participants_local_residents = fields.Field(column_name="participants_local_residents")

@@ -32,6 +32,7 @@ from openpyxl import load_workbook
 
 from practices.exports import EXPORT_TYPES
 
+MAX_ZIP_MEMBERS = 1000
 HEADER_ROW = 1  # rows are numbered as in the spreadsheet: the header is row 1
 
 
@@ -156,11 +157,11 @@ def _read_csv(content: bytes) -> Sheet:
             )
             % {"position": error.start}
         ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # The header decides the separator: a comma, or the semicolon or tab that spreadsheet
+    # programs write in some languages.
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return _sheet(reader)
     except csv.Error as error:
@@ -177,6 +178,11 @@ def _read_xlsx(content: bytes) -> Sheet:
         raise ImportFileError(
             _("This is not a spreadsheet the portal can read: the XLSX file is damaged.")
         ) from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise ImportFileError(
+            _("The XLSX file holds %(count)d parts, far more than a spreadsheet: it is refused.")
+            % {"count": len(members)}
+        )
     names = {member.filename for member in members}
     if "xl/workbook.xml" not in names:
         raise ImportFileError(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -32,9 +33,11 @@ from practices.spreadsheets import (
     Lookup,
     NameOrSlugForeignKeyWidget,
     PortalResourceMixin,
+    choice_field,
     names_field,
     unknown,
 )
+from practices.workflow import Status
 from stakeholders.models import Stakeholder
 
 SEPARATOR = "|"
@@ -149,6 +152,8 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         widget=NameOrSlugForeignKeyWidget(Programme),
     )
     country = fields.Field(attribute="country", column_name="country")
+    status = choice_field("status", Status.choices)
+    language = choice_field("language", settings.LANGUAGES)
     is_sample = fields.Field(
         attribute="is_sample",
         column_name="is_sample",

@@ -8,6 +8,8 @@ unknown value as an error of its row, never to create one or skip it.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -113,6 +115,35 @@ class NameOrSlugManyToManyWidget(widgets.ManyToManyWidget):
         return self.separator.join(str(getattr(item, self.field)) for item in value.all())
 
 
+class ChoiceWidget(widgets.Widget):
+    """A choice written as its code, read from its code or its label, ignoring case."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return ""
+        for code, label in self.choices:
+            if text.casefold() in (str(code).casefold(), str(label).casefold()):
+                return code
+        raise ValueError(
+            _("Unknown value “%(value)s”; use one of: %(choices)s.")
+            % {"value": text, "choices": ", ".join(str(code) for code, _label in self.choices)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+def choice_field(attribute: str, choices):
+    from import_export import fields
+
+    return fields.Field(attribute=attribute, column_name=attribute, widget=ChoiceWidget(choices))
+
+
 def names_field(attribute: str, model, keys=("name", "slug")):
     from import_export import fields
 
@@ -145,6 +176,11 @@ class PortalResourceMixin:
     def before_import_row(self, row, **kwargs):
         for column, value in row.items():
             row[column] = unneutralise(value)
+        for field in self.fields.values():
+            value = row.get(field.column_name)
+            # A date typed in a spreadsheet comes as a datetime at midnight.
+            if isinstance(field.widget, widgets.DateWidget) and isinstance(value, datetime):
+                row[field.column_name] = value.date()
 
     def import_instance(self, instance, row, **kwargs):
         """Also read the many-to-many columns now (django-import-export reads them only when

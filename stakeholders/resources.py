@@ -1,11 +1,12 @@
 from import_export import fields, resources
 
-from practices.spreadsheets import PortalResourceMixin
-from stakeholders.models import Stakeholder
+from practices.spreadsheets import PortalResourceMixin, choice_field
+from stakeholders.models import Stakeholder, StakeholderKind
 
 
 class StakeholderResource(PortalResourceMixin, resources.ModelResource):
     country = fields.Field(attribute="country", column_name="country")
+    kind = choice_field("kind", StakeholderKind.choices)
 
     required_columns = ("slug", "name", "kind")
 

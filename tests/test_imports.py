@@ -172,6 +172,25 @@ def test_an_xlsx_file_is_imported(reference):
     assert report.ok and report.new == 2
 
 
+def test_choices_are_read_from_their_code_or_label_whatever_the_case(reference):
+    content = csv_bytes([HEADERS, practice_row("one", status="PUBLISHED")])
+    assert run_import("practices", content, "p.csv", dry_run=False).ok
+    stakeholders = csv_bytes(
+        [["slug", "name", "kind"], ["uclg", "UCLG", "International organisation"]]
+    )
+    assert run_import("stakeholders", stakeholders, "s.csv", dry_run=False).ok
+    assert Stakeholder.objects.get(slug="uclg").kind == "international"
+
+
+def test_an_xlsx_typed_by_hand_with_date_cells_reimports_unchanged(reference):
+    from datetime import datetime
+
+    content = xlsx_bytes([[*HEADERS, "start_date"], [*practice_row("one"), datetime(2021, 3, 1)]])
+    assert run_import("practices", content, "p.xlsx", dry_run=False).new == 1
+    assert str(Practice.objects.get().start_date) == "2021-03-01"
+    assert run_import("practices", content, "p.xlsx", dry_run=False).unchanged == 1
+
+
 def test_a_semicolon_separated_csv_is_read(reference):
     text = ";".join(HEADERS) + "\n" + ";".join(practice_row("one")) + "\n"
     assert run_import("practices", text.encode(), "p.csv", dry_run=True).new == 1
@@ -226,6 +245,15 @@ def zip_bomb() -> bytes:
     return output.getvalue()
 
 
+def zip_of_many_parts() -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for number in range(1001):
+            archive.writestr(f"xl/part{number}.xml", "")
+    return output.getvalue()
+
+
 def zip_of_text() -> bytes:
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w") as archive:
@@ -251,6 +279,7 @@ MALFORMED = {
     ),
     "not a spreadsheet (a zip of text)": (zip_of_text, "p.xlsx", (None, None, "not a spreadsheet")),
     "zip bomb": (zip_bomb, "bomb.xlsx", (None, None, "unpacks to")),
+    "zip of many parts": (zip_of_many_parts, "parts.xlsx", (None, None, "parts, far more")),
     "missing column": (
         lambda: csv_bytes([HEADERS[:-3] + ["themes"], practice_row("one")[:4] + ["x"]]),
         "p.csv",
@@ -286,7 +315,7 @@ MALFORMED = {
     "invalid status": (
         lambda: csv_bytes([HEADERS, practice_row("one", status="famous")]),
         "p.csv",
-        (2, "status", "is not a valid choice"),
+        (2, "status", "Unknown value “famous”; use one of: draft, submitted"),
     ),
     "only blank lines": (lambda: b"\n\n  \n", "p.csv", (None, None, "The file is empty")),
 }
