@@ -30,27 +30,38 @@ class ReportFilterForm(forms.Form):
     so that the dashboard, its exports and the public list agree on every parameter."""
 
     theme = forms.ModelChoiceField(
-        Theme.objects.all(), to_field_name="slug", required=False, label=_("Theme")
+        Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any"),
+        label=_("Theme"),
     )
     objective = forms.ModelChoiceField(
         GcmObjective.objects.all(),
         to_field_name="number",
         required=False,
+        empty_label=_("Any"),
         label=_("GCM objective"),
     )
     principle = forms.ModelChoiceField(
         GuidingPrinciple.objects.all(),
         to_field_name="slug",
         required=False,
+        empty_label=_("Any"),
         label=_("Guiding principle"),
     )
     target_group = forms.ModelChoiceField(
-        TargetGroup.objects.all(), to_field_name="slug", required=False, label=_("Target group")
+        TargetGroup.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any"),
+        label=_("Target group"),
     )
     area = forms.ModelChoiceField(
         InterventionArea.objects.all(),
         to_field_name="slug",
         required=False,
+        empty_label=_("Any"),
         label=_("Area of intervention"),
     )
     country = forms.ChoiceField(required=False, label=_("Country"))
@@ -59,7 +70,11 @@ class ReportFilterForm(forms.Form):
     )
     status = forms.ChoiceField(choices=_blank(Status.choices), required=False, label=_("Status"))
     series = forms.ModelChoiceField(
-        EventSeries.objects.all(), to_field_name="slug", required=False, label=_("Event series")
+        EventSeries.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any"),
+        label=_("Event series"),
     )
 
     def __init__(self, *args, **kwargs):
