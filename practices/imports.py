@@ -341,6 +341,7 @@ def run_import(
     filename: str,
     dry_run: bool,
     progress: Callable | None = None,
+    user=None,
 ) -> ImportReport:
     """Check and import a file; commit only when not a dry run and nothing is wrong."""
     resource = EXPORT_TYPES[kind].resource()
@@ -365,6 +366,7 @@ def run_import(
             use_transactions=True,
             rollback_on_validation_errors=True,
             progress=progress,
+            user=user,
         )
         report.problems = _row_problems(result, resource, sheet.row_numbers)
         if report.problems or dry_run:

@@ -199,6 +199,18 @@ class PortalResourceMixin:
         if errors:
             raise ValidationError(errors)
 
+    def before_save_instance(self, instance, row, **kwargs):
+        """Record who imported a record, in its fields and in its history."""
+        user = kwargs.get("user")
+        if user is None:
+            return
+        if hasattr(instance, "updated_by_id"):
+            instance.updated_by = user
+            if instance._state.adding:
+                instance.created_by = user
+        instance._history_user = user
+        instance._change_reason = "Imported from a spreadsheet"
+
     def after_import_row(self, row, row_result, **kwargs):
         progress = kwargs.get("progress")
         if progress is not None:

@@ -80,7 +80,9 @@ def test_confirming_commits_every_row(coordinator, reference, settings):
     response = client.post("/en/reports/import/confirm/", {"action": "confirm"})
     assert response.status_code == 302
     assert set(Practice.objects.values_list("slug", flat=True)) == {"one", "two"}
-    assert Practice.objects.get(slug="two").themes.get().slug == "social-inclusion"
+    two = Practice.objects.get(slug="two")
+    assert two.themes.get().slug == "social-inclusion"
+    assert two.created_by == coordinator == two.history.latest().history_user
     assert not list((settings.MEDIA_ROOT / "imports").glob("*.upload"))
 
 

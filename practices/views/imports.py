@@ -32,7 +32,7 @@ def upload(request):
     kind = form.cleaned_data["kind"]
     upload = form.cleaned_data["file"]
     content = upload.read()
-    report = run_import(kind, content, upload.name, dry_run=True)
+    report = run_import(kind, content, upload.name, dry_run=True, user=request.user)
     previous = request.session.pop(SESSION_KEY, None)
     if previous:
         discard_upload(previous)
@@ -54,7 +54,7 @@ def confirm(request):
     if request.POST.get("action") == "cancel":
         messages.info(request, _("Import cancelled: nothing was changed."))
         return redirect("reports:import")
-    report = run_import(kept["kind"], content, kept["name"], dry_run=False)
+    report = run_import(kept["kind"], content, kept["name"], dry_run=False, user=request.user)
     if not report.ok:
         return _render(request, ImportForm(initial={"kind": kept["kind"]}), report, status=400)
     messages.success(request, report.summary())
