@@ -256,6 +256,20 @@ def zip_of_many_parts() -> bytes:
     return output.getvalue()
 
 
+def xml_entity_bomb() -> bytes:
+    """A real workbook whose sheet declares nested XML entities ("billion laughs")."""
+    laughs = '<!DOCTYPE s [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([HEADERS, practice_row("one")])))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = laughs.encode() + data
+            archive.writestr(item, data)
+    return output.getvalue()
+
+
 def zip_of_text() -> bytes:
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w") as archive:
@@ -281,6 +295,7 @@ MALFORMED = {
     ),
     "not a spreadsheet (a zip of text)": (zip_of_text, "p.xlsx", (None, None, "not a spreadsheet")),
     "zip bomb": (zip_bomb, "bomb.xlsx", (None, None, "unpacks to")),
+    "xml entity bomb": (xml_entity_bomb, "laughs.xlsx", (None, None, "damaged")),
     "zip of many parts": (zip_of_many_parts, "parts.xlsx", (None, None, "parts, far more")),
     "missing column": (
         lambda: csv_bytes([HEADERS[:-3] + ["themes"], practice_row("one")[:4] + ["x"]]),
