@@ -149,6 +149,10 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Limits of the coordinators' spreadsheet imports (practices/imports.py).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 
 COUNTRIES_FIRST = ["MA", "ES", "FR"]
 

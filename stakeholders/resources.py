@@ -1,10 +1,14 @@
 from import_export import fields, resources
 
-from stakeholders.models import Stakeholder
+from practices.spreadsheets import PortalResourceMixin, choice_field
+from stakeholders.models import Stakeholder, StakeholderKind
 
 
-class StakeholderResource(resources.ModelResource):
+class StakeholderResource(PortalResourceMixin, resources.ModelResource):
     country = fields.Field(attribute="country", column_name="country")
+    kind = choice_field("kind", StakeholderKind.choices)
+
+    required_columns = ("slug", "name", "kind")
 
     class Meta:
         model = Stakeholder
@@ -12,3 +16,5 @@ class StakeholderResource(resources.ModelResource):
         fields = ["slug", "name", "kind", "city", "country", "website", "description"]
         skip_unchanged = True
         report_skipped = True
+        clean_model_instances = True
+        skip_html_diff = True

@@ -1,0 +1,177 @@
+"""Exports of practices, stakeholders and events as CSV, XLSX or JSON, in bounded memory.
+
+Rows come from the Resource the admin uses, in chunks of CHUNK_SIZE read by primary key
+with their relations prefetched: a chunk costs the same few queries whatever its size, so
+the number of queries grows with rows / CHUNK_SIZE only. CSV and JSON are streamed as
+they are produced; XLSX goes through openpyxl's write-only mode into a temporary file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from events.models import Event
+from events.resources import EventResource
+from practices.models import Practice
+from practices.resources import PracticeResource
+from practices.spreadsheets import neutralise
+from stakeholders.models import Stakeholder
+from stakeholders.resources import StakeholderResource
+
+CHUNK_SIZE = 500
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+@dataclass(frozen=True)
+class ExportType:
+    name: str
+    label: str
+    resource: type
+    model: type
+
+    def base_queryset(self) -> QuerySet:
+        return self.model.objects.all()
+
+
+EXPORT_TYPES = {
+    "practices": ExportType("practices", _("Practices"), PracticeResource, Practice),
+    "stakeholders": ExportType("stakeholders", _("Stakeholders"), StakeholderResource, Stakeholder),
+    "events": ExportType("events", _("Events"), EventResource, Event),
+}
+
+
+def chunked(queryset: QuerySet, size: int = CHUNK_SIZE) -> Iterator:
+    """Every object of `queryset`, read by primary key in chunks that keep prefetching."""
+    queryset = queryset.order_by("pk")
+    last = None
+    while True:
+        page = queryset if last is None else queryset.filter(pk__gt=last)
+        objects = list(page[:size])
+        yield from objects
+        if len(objects) < size:
+            return
+        last = objects[-1].pk
+
+
+def rows(resource, queryset: QuerySet, progress: Callable | None = None) -> Iterator[list]:
+    fields = resource.get_export_fields()
+    for obj in chunked(type(resource).export_queryset(queryset)):
+        yield [resource.export_field(field, obj) for field in fields]
+        if progress:
+            progress()
+
+
+def spreadsheet_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return neutralise(value)
+
+
+class _Echo:
+    """A file-like object whose write() returns what it is given, for csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(headers: list[str], data: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # A byte-order mark makes Excel read the file as UTF-8; the import ignores it.
+    yield "\ufeff" + writer.writerow(headers)
+    for row in data:
+        yield writer.writerow([spreadsheet_cell(value) for value in row])
+
+
+def json_chunks(headers: list[str], data: Iterable[list]) -> Iterator[str]:
+    yield "["
+    separator = "\n"
+    for row in data:
+        yield separator + json.dumps(dict(zip(headers, row, strict=True)), ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"
+
+
+def write_xlsx(headers: list[str], data: Iterable[list], output, title: str = "Export") -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(headers)
+    for row in data:
+        sheet.append([spreadsheet_cell(value) for value in row])
+    workbook.save(output)
+
+
+def xlsx_file(headers: list[str], data: Iterable[list], title: str):
+    """The workbook in a temporary file (on disk beyond 8 MB), rewound for reading."""
+    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    write_xlsx(headers, data, output, title)
+    output.seek(0)
+    return output
+
+
+def filter_label(params) -> str:
+    """A short, file-name-safe summary of the filters: theme-social-inclusion_country-ma."""
+    parts = []
+    for name in sorted(set(params.keys())):
+        values = [value for value in params.getlist(name) if value]
+        if values:
+            parts.append(slugify(f"{name}-{'-'.join(values)}"))
+    label = "_".join(parts)[:80].strip("-_")
+    return label or "all"
+
+
+def file_name(kind: str, fmt: str, params) -> str:
+    today = timezone.localdate().isoformat()
+    return re.sub(r"[^A-Za-z0-9_.-]", "", f"{kind}_{today}_{filter_label(params)}.{fmt}")
+
+
+def export_response(export_type: ExportType, queryset: QuerySet, fmt: str, params):
+    resource = export_type.resource()
+    return download(
+        resource.get_export_headers(),
+        rows(resource, queryset),
+        fmt,
+        file_name(export_type.name, fmt, params),
+        sheet_title=export_type.name,
+    )
+
+
+def template_response(export_type: ExportType, fmt: str):
+    """A blank file with the columns an import of this type reads."""
+    resource = export_type.resource()
+    headers = [
+        header
+        for header in resource.get_export_headers()
+        if header not in resource.computed_columns
+    ]
+    return download(headers, [], fmt, f"{export_type.name}_template.{fmt}", export_type.name)
+
+
+def download(headers: list[str], data: Iterable[list], fmt: str, name: str, sheet_title: str):
+    if fmt == "xlsx":
+        response = FileResponse(xlsx_file(headers, data, sheet_title), content_type=FORMATS[fmt])
+    else:
+        chunks = csv_lines(headers, data) if fmt == "csv" else json_chunks(headers, data)
+        response = StreamingHttpResponse(chunks, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,230 @@
+"""Pieces shared by the Resources of practices, stakeholders and events.
+
+django-import-export's ManyToManyWidget silently drops values it cannot find
+(django-import-export issue #1302) and its ForeignKeyWidget matches one field exactly.
+The portal needs both to match a name or a slug case-insensitively and to report an
+unknown value as an error of its row, never to create one or skip it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.utils.translation import gettext as _
+from import_export import widgets
+
+# A spreadsheet reads a cell that begins with one of these as a formula (or, for tab and
+# carriage return, as the start of one once the cell is trimmed).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Make a cell inert for spreadsheet programs: a text starting like a formula gets a
+    leading apostrophe, which Excel and LibreOffice read as "this is text"."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def unneutralise(value):
+    """Undo `neutralise` on import so that an exported file comes back unchanged."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+class Lookup:
+    """Finds the objects of a small reference table by any of several keys, ignoring
+    case. The whole table is read once per import: taxonomies have tens of rows."""
+
+    def __init__(self, model: type[Model], keys: tuple[str, ...]):
+        self.model = model
+        self.keys = keys
+        self._index: dict[str, Model] | None = None
+
+    def index(self) -> dict[str, Model]:
+        if self._index is None:
+            self._index = {}
+            for obj in self.model.objects.all():
+                for key in (*self.keys, "__str__"):
+                    value = str(obj) if key == "__str__" else getattr(obj, key)
+                    if value not in (None, ""):
+                        self._index.setdefault(str(value).strip().casefold(), obj)
+        return self._index
+
+    def find(self, value) -> Model | None:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # spreadsheets store 17 as 17.0
+        return self.index().get(str(value).strip().casefold())
+
+    def reset(self) -> None:
+        self._index = None
+
+
+def unknown(model: type[Model], values: list[str]) -> ValueError:
+    return ValueError(
+        _("Unknown %(kind)s: %(values)s. Use the exact name or slug of an existing one.")
+        % {"kind": model._meta.verbose_name, "values": ", ".join(f"“{v}”" for v in values)}
+    )
+
+
+class NameOrSlugForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key written as the related object's name (exported) or slug."""
+
+    def __init__(self, model, keys=("name", "slug"), **kwargs):
+        super().__init__(model, field=keys[0], **kwargs)
+        self.lookup = Lookup(model, keys)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        found = self.lookup.find(value)
+        if found is None:
+            raise unknown(self.model, [str(value).strip()])
+        return found
+
+
+class NameOrSlugManyToManyWidget(widgets.ManyToManyWidget):
+    """Several related objects separated by "|", each by name or slug."""
+
+    def __init__(self, model, keys=("name", "slug"), separator="|", **kwargs):
+        super().__init__(model, separator=separator, field=keys[0], **kwargs)
+        self.lookup = Lookup(model, keys)
+
+    def split(self, value) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, float | int):
+            value = str(int(value))
+        return [part.strip() for part in str(value).split(self.separator) if part.strip()]
+
+    def clean(self, value, row=None, **kwargs):
+        parts = self.split(value)
+        found = [self.lookup.find(part) for part in parts]
+        missing = [part for part, obj in zip(parts, found, strict=True) if obj is None]
+        if missing:
+            raise unknown(self.model, missing)
+        return list(dict.fromkeys(found))
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        # .all() keeps a prefetch made by the export's queryset: no query per row.
+        return self.separator.join(str(getattr(item, self.field)) for item in value.all())
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice written as its code, read from its code or its label, ignoring case."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return ""
+        for code, label in self.choices:
+            if text.casefold() in (str(code).casefold(), str(label).casefold()):
+                return code
+        raise ValueError(
+            _("Unknown value “%(value)s”; use one of: %(choices)s.")
+            % {"value": text, "choices": ", ".join(str(code) for code, _label in self.choices)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+def choice_field(attribute: str, choices):
+    from import_export import fields
+
+    return fields.Field(attribute=attribute, column_name=attribute, widget=ChoiceWidget(choices))
+
+
+def names_field(attribute: str, model, keys=("name", "slug")):
+    from import_export import fields
+
+    return fields.Field(
+        attribute=attribute, column_name=attribute, widget=NameOrSlugManyToManyWidget(model, keys)
+    )
+
+
+class PortalResourceMixin:
+    """What every portal Resource does on import: validate models fully, skip rows that
+    change nothing, undo formula neutralisation, and report progress to a callback."""
+
+    #: Columns a file must have; the rest may be left out.
+    required_columns: tuple[str, ...] = ()
+    #: Columns an export writes but an import ignores (computed values).
+    computed_columns: tuple[str, ...] = ()
+    #: select_related / prefetch_related for exports: no query per row.
+    export_select_related: tuple[str, ...] = ()
+    export_prefetch_related: tuple = ()
+
+    def before_import(self, dataset, **kwargs):
+        for widget in self._lookup_widgets():
+            widget.lookup.reset()  # a lookup table may have changed since the last import
+
+    def _lookup_widgets(self):
+        for field in self.fields.values():
+            if hasattr(field.widget, "lookup"):
+                yield field.widget
+
+    def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            row[column] = unneutralise(value)
+        for field in self.fields.values():
+            value = row.get(field.column_name)
+            # A date typed in a spreadsheet comes as a datetime at midnight.
+            if isinstance(field.widget, widgets.DateWidget) and isinstance(value, datetime):
+                row[field.column_name] = value.date()
+
+    def import_instance(self, instance, row, **kwargs):
+        """Also read the many-to-many columns now (django-import-export reads them only when
+        saving), so that an unknown value is reported against its column."""
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row)
+                except ValueError as error:
+                    errors[field.column_name] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """Record who imported a record, in its fields and in its history."""
+        user = kwargs.get("user")
+        if user is None:
+            return
+        if hasattr(instance, "updated_by_id"):
+            instance.updated_by = user
+            if instance._state.adding:
+                instance.created_by = user
+        instance._history_user = user
+        instance._change_reason = "Imported from a spreadsheet"
+
+    def after_import_row(self, row, row_result, **kwargs):
+        progress = kwargs.get("progress")
+        if progress is not None:
+            progress()
+
+    @classmethod
+    def export_queryset(cls, queryset):
+        return queryset.select_related(*cls.export_select_related).prefetch_related(
+            *cls.export_prefetch_related
+        )
+
+    def column_for(self, key: str) -> str:
+        """The column a validation error key (a model field or attribute) belongs to."""
+        for name, field in self.fields.items():
+            if key in (name, field.attribute, field.column_name):
+                return field.column_name
+        return key

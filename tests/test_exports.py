@@ -1,0 +1,271 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from events.models import Event, ParticipantCount
+from practices.models import Indicator, StakeholderRole, Status, Theme
+from tests.conftest import logged_in, make_practice
+from tests.spreadsheet_helpers import content_of, rows_of
+
+pytestmark = pytest.mark.django_db
+
+FORMATS = ["csv", "xlsx", "json"]
+
+
+def export_url(kind: str, fmt: str, query: str = "") -> str:
+    return f"/en/reports/export/{kind}.{fmt}" + (f"?{query}" if query else "")
+
+
+def open_data_url(fmt: str, query: str = "") -> str:
+    return f"/en/reports/open-data/practices.{fmt}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def social_inclusion(db):
+    return Theme.objects.create(name="Social inclusion", slug="social-inclusion")
+
+
+@pytest.fixture
+def practices(asticude, acpp, theme, social_inclusion):
+    """Four practices: two themes, two countries, one draft."""
+    made = {
+        "dialogue-ma": make_practice(asticude, "Dialogue MA", country="MA", city="Nador"),
+        "dialogue-es": make_practice(acpp, "Dialogue ES", country="ES", city="Seville"),
+        "inclusion-ma": make_practice(asticude, "Inclusion MA", country="MA", city="Nador"),
+        "draft-ma": make_practice(asticude, "Draft MA", status=Status.DRAFT),
+    }
+    made["dialogue-ma"].themes.add(theme)
+    made["dialogue-es"].themes.add(theme)
+    made["inclusion-ma"].themes.add(social_inclusion)
+    made["draft-ma"].themes.add(theme)
+    return made
+
+
+def slugs(response, fmt: str) -> set[str]:
+    return {row["slug"] for row in rows_of(response, fmt)}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_coordinator_exports_every_practice_in_each_format(coordinator, practices, fmt):
+    response = logged_in(coordinator).get(export_url("practices", fmt))
+    assert response.status_code == 200
+    assert slugs(response, fmt) == {"dialogue-ma", "dialogue-es", "inclusion-ma", "draft-ma"}
+
+
+def test_an_export_takes_the_filters_of_the_public_list(coordinator, practices):
+    client = logged_in(coordinator)
+    response = client.get(export_url("practices", "csv", "theme=intercultural-dialogue&country=MA"))
+    assert slugs(response, "csv") == {"dialogue-ma", "draft-ma"}
+
+
+def test_a_repeated_parameter_means_or_and_different_parameters_mean_and(coordinator, practices):
+    client = logged_in(coordinator)
+    either = "theme=intercultural-dialogue&theme=social-inclusion&city=Nador&status=published"
+    assert slugs(client.get(export_url("practices", "csv", either)), "csv") == {
+        "dialogue-ma",
+        "inclusion-ma",
+    }
+
+
+@pytest.mark.parametrize(
+    "query", ["theme=no-such-theme", "country=XX", "objective=99", "stakeholder_kind=pirates"]
+)
+def test_an_unknown_filter_value_exports_no_row(coordinator, practices, query):
+    response = logged_in(coordinator).get(export_url("practices", "csv", query))
+    assert response.status_code == 200
+    assert rows_of(response, "csv") == []
+
+
+def test_coordinators_export_unpublished_work_through_a_status_filter(coordinator, practices):
+    response = logged_in(coordinator).get(export_url("practices", "json", "status=draft"))
+    assert slugs(response, "json") == {"draft-ma"}
+
+
+def test_the_file_name_carries_the_type_the_date_and_the_filter(coordinator, practices):
+    response = logged_in(coordinator).get(
+        export_url("practices", "xlsx", "theme=intercultural-dialogue&country=MA")
+    )
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="practices_{today}_country-ma_theme-intercultural-dialogue.xlsx"'
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_file_name_says_all_without_filter(coordinator, practices):
+    response = logged_in(coordinator).get(export_url("stakeholders", "csv"))
+    assert response["Content-Disposition"].endswith(f'_{timezone.localdate()}_all.csv"')
+
+
+def test_practices_carry_taxonomies_by_name_stakeholders_with_roles_and_indicators(
+    coordinator, practices, acpp, asticude
+):
+    practice = practices["dialogue-ma"]
+    StakeholderRole.objects.create(practice=practice, stakeholder=asticude, role="lead")
+    StakeholderRole.objects.create(practice=practice, stakeholder=acpp, role="partner")
+    Indicator.objects.create(
+        practice=practice,
+        label="Narrative creators trained",
+        target=Decimal(40),
+        achieved=Decimal(43),
+        unit="people",
+    )
+    response = logged_in(coordinator).get(export_url("practices", "csv", "country=MA&city=Nador"))
+    row = next(row for row in rows_of(response, "csv") if row["slug"] == "dialogue-ma")
+    assert row["themes"] == "Intercultural dialogue"
+    assert row["organisation"] == "ASTICUDE"
+    assert row["stakeholders"] == "ASTICUDE (lead)|ACPP (partner)"
+    assert row["indicators"] == "Narrative creators trained = 43 / 40 people"
+
+
+def test_events_carry_their_participant_counts(coordinator, asticude):
+    event = Event.objects.create(
+        title="Training",
+        slug="training",
+        kind="training",
+        organisation=asticude,
+        starts_at=timezone.now(),
+        ends_at=timezone.now(),
+        country="MA",
+    )
+    ParticipantCount.objects.create(event=event, category="narrative_creators", count=43)
+    ParticipantCount.objects.create(event=event, category="officials", count=4)
+    (row,) = rows_of(logged_in(coordinator).get(export_url("events", "xlsx")), "xlsx")
+    assert row["participants_narrative_creators"] == "43"
+    assert row["participants_officials"] == "4"
+    assert row["participants_migrants"] in ("", None)
+    assert row["participants_total"] == "47"
+
+
+def test_stakeholders_are_exported_with_a_kind_filter(coordinator, asticude, acpp):
+    asticude.kind = "municipality"
+    asticude.save()
+    response = logged_in(coordinator).get(export_url("stakeholders", "json", "kind=ngo"))
+    rows = rows_of(response, "json")
+    assert [row["name"] for row in rows] == ["ACPP"]
+
+
+HOSTILE = {
+    "title": '=HYPERLINK("http://evil.example","click")',
+    "summary": "+1+2",
+    "city": "@SUM(A1)",
+    "mayor": "-2+3",
+    "local_government": "\t=cmd",
+    "impact": "\r=1",
+}
+
+
+@pytest.fixture
+def hostile_practice(asticude):
+    return make_practice(asticude, "Hostile", **{k: v for k, v in HOSTILE.items() if k != "title"})
+
+
+def test_formula_injection_is_neutralised_in_csv(coordinator, hostile_practice):
+    hostile_practice.title = HOSTILE["title"]
+    hostile_practice.save()
+    (row,) = rows_of(logged_in(coordinator).get(export_url("practices", "csv")), "csv")
+    for field, value in HOSTILE.items():
+        assert row[field] == "'" + value
+
+
+def test_formula_injection_is_neutralised_in_xlsx(coordinator, hostile_practice):
+    hostile_practice.title = HOSTILE["title"]
+    hostile_practice.save()
+    response = logged_in(coordinator).get(export_url("practices", "xlsx"))
+    sheet = load_workbook(io.BytesIO(content_of(response))).worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    cells = dict(zip(headers, sheet[2], strict=True))
+    for field, value in HOSTILE.items():
+        assert cells[field].data_type == "s"  # text, never a formula
+        # XML stores a carriage return as a line feed: only the apostrophe matters.
+        assert cells[field].value == "'" + value.replace("\r", "\n")
+
+
+def test_a_neutralised_export_imports_back_unchanged(coordinator, hostile_practice, tmp_path):
+    from practices.imports import run_import
+
+    response = logged_in(coordinator).get(export_url("practices", "csv"))
+    report = run_import("practices", content_of(response), "p.csv", dry_run=True)
+    assert report.ok and report.unchanged == 1
+
+
+def make_rich_practices(count: int, asticude, acpp, theme):
+    for number in range(count):
+        practice = make_practice(asticude, f"Practice {count}-{number}")
+        practice.themes.add(theme)
+        StakeholderRole.objects.create(practice=practice, stakeholder=asticude, role="lead")
+        StakeholderRole.objects.create(practice=practice, stakeholder=acpp, role="partner")
+        Indicator.objects.create(practice=practice, label="People", target=10, achieved=5)
+
+
+def count_export_queries(client, fmt: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(export_url("practices", fmt))
+        rows = rows_of(response, fmt)
+    return len(queries), len(rows)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_number_of_queries_of_an_export_does_not_grow_with_its_rows(
+    coordinator, asticude, acpp, theme, fmt
+):
+    client = logged_in(coordinator)
+    make_rich_practices(3, asticude, acpp, theme)
+    few, rows = count_export_queries(client, fmt)
+    assert rows == 3
+    make_rich_practices(27, asticude, acpp, theme)
+    many, rows = count_export_queries(client, fmt)
+    assert rows == 30
+    assert many == few
+
+
+def test_a_large_export_reads_in_chunks(coordinator, asticude, acpp, theme, monkeypatch):
+    monkeypatch.setattr("practices.exports.CHUNK_SIZE", 4)
+    make_rich_practices(10, asticude, acpp, theme)
+    response = logged_in(coordinator).get(export_url("practices", "csv"))
+    assert response.streaming
+    assert len(rows_of(response, "csv")) == 10
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_anyone_downloads_the_published_practices_of_the_list(client, practices, fmt):
+    response = client.get(open_data_url(fmt, "theme=intercultural-dialogue"))
+    assert response.status_code == 200
+    assert slugs(response, fmt) == {"dialogue-ma", "dialogue-es"}
+
+
+def test_the_open_data_download_ignores_a_status_filter(client, partner, practices):
+    response = logged_in(partner).get(open_data_url("csv", "status=draft"))
+    assert slugs(response, "csv") == {"dialogue-ma", "dialogue-es", "inclusion-ma"}
+    assert "status" not in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("kind", ["practices", "stakeholders", "events"])
+def test_anonymous_visitors_are_sent_to_sign_in_for_exports(client, practices, kind):
+    response = client.get(export_url(kind, "csv"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["partner", "outsider"])
+@pytest.mark.parametrize("kind", ["practices", "stakeholders", "events"])
+def test_partners_cannot_export_unpublished_data(request, practices, persona, kind):
+    user = request.getfixturevalue(persona)
+    response = logged_in(user).get(export_url(kind, "csv", "status=draft"))
+    assert response.status_code == 403
+
+
+def test_an_unknown_type_or_format_is_not_found(coordinator):
+    client = logged_in(coordinator)
+    assert client.get(export_url("users", "csv")).status_code == 404
+    assert client.get(export_url("practices", "pdf")).status_code == 404
+    assert client.get(open_data_url("exe")).status_code == 404
+
+
+def test_an_export_answers_get_only(coordinator):
+    assert logged_in(coordinator).post(export_url("practices", "csv")).status_code == 405
