@@ -231,7 +231,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
-        **({} if DEBUG else {"upgrade-insecure-requests": True}),
+        # Only when the site itself is HTTPS-only: on plain http (SECURE_SSL_REDIRECT=0 on
+        # loopback) the browser would ask for the style sheet over https and get nothing.
+        **({"upgrade-insecure-requests": True} if SECURE_SSL_REDIRECT else {}),
     },
 }
 

@@ -32,6 +32,13 @@ def _content() -> list[str]:
     return sorted(json.dumps(item, sort_keys=True) for item in json.loads(out.getvalue()))
 
 
+def _backup(directory, **options) -> str:
+    """Run `backup` into an empty directory and return the path of the file it wrote."""
+    call_command("backup", directory=str(directory), stdout=StringIO(), **options)
+    (path,) = directory.iterdir()
+    return str(path)
+
+
 def _counts() -> dict[str, int]:
     return {model._meta.label: model.objects.count() for model in MODELS}
 
@@ -47,7 +54,7 @@ def test_a_json_backup_restores_the_same_content_into_an_emptied_database(demo, 
     before_counts, before_content = _counts(), _content()
     assert before_counts["practices.Practice"] > 0 and before_counts["auth.User"] > 0
 
-    path = call_command("backup", directory=str(tmp_path), format="json", stdout=StringIO())
+    path = _backup(tmp_path, format="json")
     call_command("flush", interactive=False, verbosity=0)
     assert Practice.objects.count() == 0
     call_command("restore", path, interactive=False, stdout=StringIO())
@@ -57,7 +64,7 @@ def test_a_json_backup_restores_the_same_content_into_an_emptied_database(demo, 
 
 
 def test_a_restored_user_signs_in_with_the_same_password(demo, tmp_path, client, settings):
-    path = call_command("backup", directory=str(tmp_path), format="json", stdout=StringIO())
+    path = _backup(tmp_path, format="json")
     call_command("restore", path, interactive=False, stdout=StringIO())
     response = client.post(
         "/en/accounts/login/", {"username": "asticude", "password": settings.DEMO_PASSWORD}
@@ -67,7 +74,8 @@ def test_a_restored_user_signs_in_with_the_same_password(demo, tmp_path, client,
 
 def test_the_backup_file_is_date_stamped_gzipped_json_in_the_directory(demo, tmp_path):
     out = StringIO()
-    path = call_command("backup", directory=str(tmp_path), format="json", stdout=out)
+    call_command("backup", directory=str(tmp_path), format="json", stdout=out)
+    (path,) = (str(p) for p in tmp_path.iterdir())
     assert os.path.dirname(path) == str(tmp_path)
     assert os.path.basename(path).startswith("nador-20")
     assert path.endswith(".json.gz")
@@ -82,7 +90,7 @@ def test_restore_refuses_a_missing_file(tmp_path):
 
 
 def test_restore_changes_nothing_unless_confirmed(demo, tmp_path):
-    path = call_command("backup", directory=str(tmp_path), format="json", stdout=StringIO())
+    path = _backup(tmp_path, format="json")
     Stakeholder.objects.create(name="Added after the backup", slug="added", kind="ngo")
     with mock.patch("builtins.input", return_value="no"), pytest.raises(CommandError):
         call_command("restore", path)
@@ -112,7 +120,7 @@ def test_on_postgresql_the_backup_runs_pg_dump_without_the_password_in_its_argum
         mock.patch.dict(connection.settings_dict, {"PASSWORD": "pg-secret"}),
         mock.patch.object(subprocess, "run", side_effect=_pretend_pg_dump) as run,
     ):
-        path = call_command("backup", directory=str(tmp_path), stdout=StringIO())
+        path = _backup(tmp_path)
     arguments, options = run.call_args
     assert arguments[0][0] == "pg_dump"
     assert "--format=custom" in arguments[0]

@@ -63,4 +63,3 @@ class Command(BaseCommand):
                 verbosity=0,
             )
         self.stdout.write(f"backup: {target} ({target.stat().st_size} bytes)")
-        return str(target)
