@@ -13,8 +13,9 @@ PRODUCTION = {
     "SECRET_KEY": "k9V2-long-random-production-key-with-enough-entropy-4f7a1c9e2b8d6",
     "ALLOWED_HOSTS": "portal.example.org",
 }
-# Variables of the surrounding shell that must not leak into the production process.
-SETTINGS_VARIABLES = (
+# Variables of the surrounding shell (or set by tests/browser) kept out of the production process.
+OUTSIDE_VARIABLES = (
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "SECRET_KEY",
     "DEBUG",
     "ALLOWED_HOSTS",
@@ -28,7 +29,7 @@ SETTINGS_VARIABLES = (
 
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    environment = {k: v for k, v in os.environ.items() if k not in OUTSIDE_VARIABLES}
     environment.update(env)
     return subprocess.run(  # noqa: S603 (our own interpreter and arguments)
         [sys.executable, *args], env=environment, capture_output=True, text=True, timeout=60
