@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from nador_portal.management.commands.backup import postgres_environment, uses_postgres
@@ -48,5 +48,8 @@ class Command(BaseCommand):
         # permissions that the natural keys of the backup point to.
         # The backup holds the history already: loading many-to-many fields must not add to it.
         with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
+            # Inside a larger transaction (the tests), PostgreSQL refuses to TRUNCATE a table
+            # with deferred foreign-key checks pending: run them first.
+            connection.check_constraints()
             call_command("flush", verbosity=0, interactive=False)
             call_command("loaddata", str(path), verbosity=0)
