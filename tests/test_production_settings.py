@@ -136,3 +136,12 @@ def test_production_without_redis_shares_the_database_cache():
 def test_the_static_files_are_compressed_and_hashed_in_production():
     backend = _setting("STORAGES['staticfiles']['BACKEND']", **PRODUCTION)
     assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_a_silent_postgresql_server_fails_fast():
+    timeout = _setting(
+        "DATABASES['default']['OPTIONS']['connect_timeout']",
+        **PRODUCTION,
+        DATABASE_URL="postgres://nador@db.example.org:5432/nador",
+    )
+    assert timeout == "5"
