@@ -29,7 +29,15 @@ def _content() -> list[str]:
         exclude=["contenttypes", "auth.permission", "sessions"],
         stdout=out,
     )
-    return sorted(json.dumps(item, sort_keys=True) for item in json.loads(out.getvalue()))
+    items = json.loads(out.getvalue())
+    for item in items:
+        # A many-to-many field is a set: PostgreSQL may list it in another order after a load.
+        for name, value in item["fields"].items():
+            if isinstance(value, list):
+                item["fields"][name] = sorted(value, key=json.dumps)
+    # Django's JSON keeps times to the millisecond: 12:00:53.000412 is written 12:00:53.000Z and
+    # read back as 12:00:53, written 12:00:53Z.
+    return sorted(json.dumps(item, sort_keys=True).replace('.000Z"', 'Z"') for item in items)
 
 
 def _backup(directory, **options) -> str:
