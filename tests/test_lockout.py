@@ -128,3 +128,12 @@ def test_the_unlock_command_prints_a_summary(client, partner, capsys):
     _fail_five_times(client, "partner")
     call_command("unlock_login", "partner", ip="127.0.0.1")
     assert "partner unlocked (1 lockout records removed)" in capsys.readouterr().out
+
+
+def test_the_admin_sign_in_locks_out_too(client, superuser):
+    admin_login = reverse("admin:login")
+    for _ in range(5):
+        client.post(admin_login, {"username": "root", "password": "not-the-password"})
+    response = client.post(admin_login, {"username": "root", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
