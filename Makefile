@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo messages serve lint format bench clean
+.PHONY: run test install install-dev migrate demo messages serve backup restore lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,7 @@ messages: $(VENV)/.installed
 
 migrate: $(VENV)/.installed
 	DEBUG=1 $(MANAGE) migrate --no-input
+	DEBUG=1 $(MANAGE) createcachetable
 
 demo: migrate
 	DEBUG=1 $(MANAGE) load_demo
@@ -43,9 +44,22 @@ test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## make serve: production-style server (gunicorn + whitenoise) on the configured database.
+##   Needs SECRET_KEY (and ALLOWED_HOSTS); plain http on loopback: SECURE_SSL_REDIRECT=0.
 serve: messages
-	$(MANAGE) collectstatic --no-input
-	$(BIN)/gunicorn nador_portal.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-4}
+	$(MANAGE) migrate --no-input
+	$(MANAGE) createcachetable
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn nador_portal.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-4} \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+## make backup: date-stamped copy of the database into backups/ (pg_dump or dumpdata).
+backup: $(VENV)/.installed
+	$(MANAGE) backup
+
+## make restore FILE=backups/nador-....dump: replace the database's content by a backup.
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/nador-YYYYMMDD-HHMMSS.dump"; exit 2; }
+	$(MANAGE) restore "$(FILE)"
 
 lint: install-dev
 	$(BIN)/ruff check .

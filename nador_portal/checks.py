@@ -17,6 +17,27 @@ def secret_key_is_set_in_production(app_configs, **kwargs):
     return []
 
 
+# Hosts that only reach the machine itself (and the test client's host).
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
+
+
+@register
+def debug_is_off_on_a_public_host(app_configs, **kwargs):
+    """DEBUG shows settings and source code on errors: never on a host the public can reach."""
+    if not settings.DEBUG:
+        return []
+    public = [host for host in settings.ALLOWED_HOSTS if host not in LOCAL_HOSTS]
+    if public:
+        return [
+            Error(
+                f"DEBUG is on while ALLOWED_HOSTS names public hosts: {', '.join(public)}.",
+                hint="Turn DEBUG off in production, or list only localhost in ALLOWED_HOSTS.",
+                id="nador_portal.E002",
+            )
+        ]
+    return []
+
+
 def refuse_to_start_if_misconfigured() -> None:
     """Run the system checks at server start (gunicorn does not) and stop on an error."""
     from django.core import checks

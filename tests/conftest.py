@@ -6,13 +6,24 @@ coordinator (Coordinators group) and superuser, as in the project's style guide.
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils.text import slugify
 
 from practices.models import Practice, Status, Theme
 from stakeholders.models import COORDINATORS_GROUP, Membership, Stakeholder
 
 PASSWORD = "a-long-test-password-2026"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """The test client and the live server speak plain HTTP; production redirects to HTTPS.
+
+    Session-wide (not in _test_settings) so that the live server of the browser tests, whose
+    middleware is loaded once when it starts, does not redirect either.
+    """
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +34,8 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Production's database cache would add its queries to the views' query counts.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def make_stakeholder(name: str, kind: str = "ngo", **fields) -> Stakeholder:
