@@ -17,6 +17,8 @@ from practices.models import Practice, StakeholderRole, Status, Theme
 from practices.search import rank_by_relevance, snippets
 
 PER_PAGE = 20
+CARD_FIELDS = ["title", "slug", "city", "country", "is_sample", "language"]
+CARD_FIELDS += ["start_date", "end_date"]
 OPEN_FACETS = ("theme", "country", "objective")
 SORTS = {
     "newest": (_("Newest"), ["-published_at", "pk"]),
@@ -256,5 +258,5 @@ def related_practices(practice: Practice, limit: int = 5):
         .exclude(pk=practice.pk)
         .filter(Q(Exists(themes)) | Q(Exists(objectives)))
         .order_by("is_sample", "-published_at")
-        .only("title", "slug", "city", "country", "is_sample", "language")[:limit]
+        .only(*CARD_FIELDS)[:limit]
     )
