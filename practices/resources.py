@@ -69,3 +69,10 @@ class PracticeResource(resources.ModelResource):
         ]
         skip_unchanged = True
         report_skipped = True
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run"):
+            Practice.objects.filter(
+                slug__in=[row.get("slug") for row in dataset.dict]
+            ).update_search_vector()

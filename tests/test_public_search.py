@@ -88,3 +88,19 @@ def test_the_snippet_highlights_the_matched_words_and_escapes_the_text(client, a
 def test_only_published_practices_are_found(client, asticude, draft_practice):
     Practice.objects.update_search_vector()
     assert titles(client.get(LIST, {"q": "draft"})) == []
+
+
+def test_an_imported_practice_is_found_by_search(client, asticude):
+    import tablib
+
+    from practices.resources import PracticeResource
+
+    dataset = tablib.Dataset(
+        headers=["slug", "title", "status", "organisation", "summary", "country", "language"]
+    )
+    dataset.append(
+        ["imported", "Imported lighthouse", "published", "ASTICUDE", "Text.", "MA", "en"]
+    )
+    result = PracticeResource().import_data(dataset, dry_run=False, raise_errors=True)
+    assert not result.has_errors()
+    assert titles(client.get(LIST, {"q": "lighthouse"})) == ["Imported lighthouse"]
