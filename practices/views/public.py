@@ -77,36 +77,44 @@ def filtered_practices(params: QueryDict) -> tuple[PracticeFilter, object]:
     return filterset, filterset.qs
 
 
-def _render_list(request, params: QueryDict, template: str, context: dict) -> HttpResponse:
-    filterset, practices = filtered_practices(params)
-    searching = bool(filterset.search_text())
-    sort = _sort(params, searching)
+def _ordered(practices, sort: str, search_text: str):
     if sort == "relevance":
-        practices = rank_by_relevance(practices, filterset.search_text())
-    else:
-        practices = practices.order_by(*SORTS[sort][1])
-    practices = practices.prefetch_related("themes")
-    paginator = Paginator(practices, PER_PAGE)
+        return rank_by_relevance(practices, search_text)
+    return practices.order_by(*SORTS[sort][1])
+
+
+def _page(request: HttpRequest, practices, search_text: str):
+    """The asked-for page (a malformed number is page 1, one past the end is a 404),
+    each practice with its search snippet."""
+    paginator = Paginator(practices.prefetch_related("themes"), PER_PAGE)
     number = _page_number(request)
     if number > max(paginator.num_pages, 1):
         raise Http404(_("There is no such page of results."))
     page = paginator.page(number)
-    found = snippets(page.object_list, filterset.search_text()) if searching else {}
+    found = snippets(page.object_list, search_text) if search_text else {}
     for practice in page.object_list:
         practice.snippet = found.get(practice.pk)
+    return page
+
+
+def _render_list(request, params: QueryDict, template: str, context: dict) -> HttpResponse:
+    filterset, practices = filtered_practices(params)
+    search_text = filterset.search_text()
+    sort = _sort(params, bool(search_text))
+    page = _page(request, _ordered(practices, sort, search_text), search_text)
     base = context.get("theme")
     facets = compute_facets(params, filterset=filterset)
     context |= {
         "filterset": filterset,
         "errors": _errors(filterset),
         "page": page,
-        "page_range": paginator.get_elided_page_range(number, on_each_side=2, on_ends=1),
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "facets": _facets_with_urls(facets, params, base),
         "chips": _chips(facets, params, filterset, base),
         "sort": sort,
-        "sorts": _sort_options(searching),
-        "searching": searching,
-        "query": filterset.search_text(),
+        "sorts": _sort_options(bool(search_text)),
+        "searching": bool(search_text),
+        "query": search_text,
         "hidden_filters": _hidden_filters(params, base),
         "feed_url": reverse("practices:feed") + _query(params, drop=("page", "sort")).rstrip("?"),
         "page_prefix": _page_prefix(params, base),
