@@ -6,8 +6,9 @@ OTHER active filters (so that choosing a second theme shows what OR-ing it would
 Options counted zero are left out unless selected.
 
 Today: one UNION ALL query counts every many-to-many and column facet (each part groups a
-through table or a column, restricted by a subquery of practice ids), and one query counts
-the years. Labels come with the counts (joined) or from Python (countries, choices).
+through table or a column, restricted by a subquery of practice ids), and two queries count
+the years (their range, then one conditional count per year). Labels come with the counts
+(joined) or from Python (countries, choices).
 """
 
 from __future__ import annotations

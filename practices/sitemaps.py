@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -75,10 +74,11 @@ SITEMAPS = {
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    """Crawlers may read the public pages; the workspace, review and admin are private."""
+    """Crawlers may read the public pages; the partners' areas are private. The admin is
+    left out on purpose: naming its (configurable) address here would advertise it."""
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *"]
     for area in ("workspace", "review", "reports", "accounts"):
         lines.append(f"Disallow: /*/{area}/")
-    lines += [f"Disallow: /{settings.ADMIN_URL}", f"Sitemap: {sitemap}", ""]
+    lines += [f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
