@@ -79,3 +79,16 @@ def test_the_home_page_shows_upcoming_events_only(client, events):
     content = client.get("/en/").content.decode()
     assert "Coming debate" in content and "Old training" not in content
     assert timezone.now()  # the list is computed against the current time
+
+
+def test_event_pages_keep_a_constant_number_of_queries(
+    client, events, asticude, django_assert_max_num_queries
+):
+    for number in range(12):
+        make_event(asticude, f"Extra event {number}", days=number - 6)
+    with django_assert_max_num_queries(3):
+        assert client.get("/en/events/").status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get("/en/events/coming-debate/").status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get("/en/events/calendar.ics").status_code == 200

@@ -47,3 +47,17 @@ def test_an_organisation_page_shows_no_personal_data(client, partner, asticude):
 
 def test_an_unknown_organisation_is_not_found(client, db):
     assert client.get("/en/stakeholders/nobody/").status_code == 404
+
+
+def test_directory_and_organisation_pages_keep_a_constant_number_of_queries(
+    client, asticude, django_assert_max_num_queries
+):
+    for number in range(12):
+        practice = make_practice(asticude, f"Practice {number}")
+        StakeholderRole.objects.create(practice=practice, stakeholder=asticude, role="lead")
+        make_stakeholder(f"Organisation {number}", kind="media" if number % 2 else "ngo")
+        make_event(asticude, f"Event {number}")
+    with django_assert_max_num_queries(3):
+        assert client.get("/en/stakeholders/").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/en/stakeholders/asticude/").status_code == 200
