@@ -52,6 +52,11 @@ class PracticeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     inlines = [StakeholderRoleInline, IndicatorInline]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # After the inlines, so that the stakeholder names are in the search vector.
+        Practice.objects.filter(pk=form.instance.pk).update_search_vector()
+
 
 class TaxonomyAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -136,6 +137,13 @@ class PracticeQuerySet(PublishableQuerySet):
     def in_theme(self, theme: Theme):
         return self.filter(themes=theme)
 
+    def update_search_vector(self) -> int:
+        """Recompute the stored full-text vector of these practices; call it after a save
+        that changes their text or their stakeholders (a no-op outside PostgreSQL)."""
+        from practices.search import update_search_vector
+
+        return update_search_vector(self)
+
 
 class Practice(Publishable):
     """A good practice of the knowledge base, shaped on the records of local practice
@@ -204,7 +212,12 @@ class Practice(Publishable):
         related_name="practices",
     )
 
-    history = HistoricalRecords(m2m_fields=[themes, objectives, target_groups, areas])
+    # Filled by PracticeQuerySet.update_search_vector(); GIN-indexed on PostgreSQL only.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(
+        m2m_fields=[themes, objectives, target_groups, areas], excluded_fields=["search_vector"]
+    )
 
     objects = PracticeQuerySet.as_manager()
 

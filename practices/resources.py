@@ -297,3 +297,10 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
             Indicator.objects.bulk_create(
                 Indicator(practice=instance, **values) for values in indicators
             )
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run"):
+            Practice.objects.filter(
+                slug__in=[row.get("slug") for row in dataset.dict]
+            ).update_search_vector()

@@ -5,5 +5,6 @@ from stakeholders.views import public
 app_name = "stakeholders"
 
 urlpatterns = [
+    path("", public.stakeholder_list, name="list"),
     path("<slug:slug>/", public.stakeholder_detail, name="detail"),
 ]

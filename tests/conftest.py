@@ -7,6 +7,7 @@ coordinator (Coordinators group) and superuser, as in the project's style guide.
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client, override_settings
+from django.utils import translation
 from django.utils.text import slugify
 
 from practices.models import Practice, Status, Theme
@@ -36,6 +37,15 @@ def _test_settings(settings):
     }
     # Production's database cache would add its queries to the views' query counts.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request in another language leaves that language
+    active in the thread, which would leak into reverse() and gettext of later tests."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 def make_stakeholder(name: str, kind: str = "ngo", **fields) -> Stakeholder:

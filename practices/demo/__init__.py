@@ -713,5 +713,6 @@ def load_demo(accounts_password: str | None) -> None:
     nador = load_nador_practice()
     load_samples()
     load_events(nador)
+    Practice.objects.update_search_vector()
     if accounts_password:
         load_accounts(accounts_password)

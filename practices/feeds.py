@@ -1,0 +1,46 @@
+"""The practice feed: /practices/feed/ with the same filters as the list, so that anyone
+can follow a theme, an objective or a search."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from practices.filters import PracticeFilter
+from practices.models import Practice
+
+FEED_SIZE = 30
+
+
+class PracticeFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Good practices of the Nador partners' portal")
+    subtitle = _("Practices published in the knowledge base, newest first.")
+
+    def get_object(self, request, *args, **kwargs):
+        return request.GET.copy()
+
+    def link(self, params) -> str:
+        query = params.urlencode()
+        return reverse("practices:list") + (f"?{query}" if query else "")
+
+    def items(self, params):
+        filterset = PracticeFilter(params, queryset=Practice.objects.published())
+        if not filterset.is_valid():
+            return Practice.objects.none()
+        return filterset.qs.order_by("-published_at", "pk")[:FEED_SIZE]
+
+    def item_title(self, practice: Practice) -> str:
+        return practice.title
+
+    def item_description(self, practice: Practice) -> str:
+        return Truncator(practice.summary).words(80)
+
+    def item_pubdate(self, practice: Practice):
+        return practice.published_at
+
+    def item_updateddate(self, practice: Practice):
+        return practice.updated_at

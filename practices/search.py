@@ -1,0 +1,157 @@
+"""Full-text search over practices.
+
+On PostgreSQL a stored, weighted search vector (title A, summary B, the rest C) in the
+``nador_search`` text search configuration: the 'simple' dictionary behind ``unaccent``,
+so that "cafes" finds "cafés" in French and Spanish texts. Both are created by the
+migration 0003. Elsewhere (SQLite in development) a case-insensitive ``icontains``
+over the same fields.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+SEARCH_CONFIG = "nador_search"
+MAX_QUERY_LENGTH = 200
+SNIPPET_WORDS = 40
+# Private-use characters mark the highlighted words: they survive escaping unchanged and
+# cannot be typed into a practice by accident, so the snippet is escaped first and only
+# then given its <mark> tags.
+START_SEL = "\ue000"
+STOP_SEL = "\ue001"
+TEXT_FIELDS = ["title", "summary", "impact", "lessons_learnt", "city"]
+
+
+def uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def clean_query(text: str) -> str:
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def _stakeholder_names():
+    from practices.models import StakeholderRole
+
+    names = (
+        StakeholderRole.objects.filter(practice=OuterRef("pk"))
+        .values("practice")
+        .annotate(names=StringAgg("stakeholder__name", " "))
+        .values("names")
+    )
+    return Coalesce(Subquery(names), Value(""), output_field=TextField())
+
+
+def search_vector_expression():
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector(
+            "impact",
+            "lessons_learnt",
+            "city",
+            _stakeholder_names(),
+            weight="C",
+            config=SEARCH_CONFIG,
+        )
+    )
+
+
+def update_search_vector(queryset) -> int:
+    if not uses_postgres():
+        return 0
+    return queryset.update(search_vector=search_vector_expression())
+
+
+def _search_query(text: str) -> SearchQuery:
+    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def search_condition(text: str) -> Q:
+    """The condition a practice meets when it matches the words of ``text``."""
+    text = clean_query(text)
+    if uses_postgres():
+        return Q(search_vector=_search_query(text))
+    from practices.models import StakeholderRole
+
+    condition = Q()
+    for word in text.split():
+        named = StakeholderRole.objects.filter(
+            practice=OuterRef("pk"), stakeholder__name__icontains=word
+        )
+        any_field = Q(Exists(named))
+        for field in TEXT_FIELDS:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+def rank_by_relevance(queryset, text: str):
+    """Order matches best first: SearchRank on PostgreSQL, title matches first elsewhere."""
+    text = clean_query(text)
+    if uses_postgres():
+        rank = SearchRank(F("search_vector"), _search_query(text))
+        return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "pk")
+    title_match = Q()
+    for word in text.split():
+        title_match &= Q(title__icontains=word)
+    in_title = Case(When(title_match, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return queryset.annotate(in_title=in_title).order_by("in_title", "-published_at", "pk")
+
+
+def snippets(practices, text: str) -> dict[int, SafeString]:
+    """Escaped excerpts of each practice's summary with the matched words in <mark>."""
+    text = clean_query(text)
+    if not text or not practices:
+        return {}
+    if uses_postgres():
+        from practices.models import Practice
+
+        headline = SearchHeadline(
+            "summary",
+            _search_query(text),
+            config=SEARCH_CONFIG,
+            start_sel=START_SEL,
+            stop_sel=STOP_SEL,
+            max_words=SNIPPET_WORDS,
+            min_words=15,
+        )
+        rows = Practice.objects.filter(pk__in=[p.pk for p in practices]).annotate(h=headline)
+        return {pk: _marked(h) for pk, h in rows.values_list("pk", "h")}
+    return {p.pk: _marked(_highlight_words(p.summary, text)) for p in practices}
+
+
+def _highlight_words(summary: str, text: str) -> str:
+    words = summary.split()
+    excerpt = " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")
+    pattern = "|".join(re.escape(word) for word in text.split() if word)
+    if not pattern:
+        return excerpt
+    return re.sub(f"({pattern})", rf"{START_SEL}\1{STOP_SEL}", excerpt, flags=re.IGNORECASE)
+
+
+def _marked(snippet: str) -> SafeString:
+    if snippet.count(START_SEL) != snippet.count(STOP_SEL):  # the text held a marker itself
+        snippet = snippet.replace(START_SEL, "").replace(STOP_SEL, "")
+    html = escape(snippet).replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>")
+    # Safe: the text was escaped above; only our own <mark> tags were added after.
+    return mark_safe(html)  # noqa: S308

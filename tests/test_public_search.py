@@ -1,0 +1,106 @@
+"""Full-text search: ranking, accents, stakeholders, escaped highlighted snippets."""
+
+import pytest
+from django.db import connection
+
+from practices.models import Practice, StakeholderRole
+from tests.conftest import make_practice, make_stakeholder
+
+LIST = "/en/practices/"
+
+
+def titles(response) -> list[str]:
+    return [practice.title for practice in response.context["page"].object_list]
+
+
+@pytest.fixture
+def football(asticude):
+    in_summary = make_practice(
+        asticude,
+        "Neighbourhood games",
+        summary="Football, football and more football: matches every week in Nador.",
+    )
+    in_title = make_practice(asticude, "Football for inclusion", summary="Matches for all.")
+    Practice.objects.update_search_vector()
+    return in_title, in_summary
+
+
+def test_a_title_match_ranks_first(client, football):
+    in_title, in_summary = football
+    response = client.get(LIST, {"q": "football"})
+    assert titles(response) == [in_title.title, in_summary.title]
+    if connection.vendor == "postgresql":
+        ranks = [practice.rank for practice in response.context["page"].object_list]
+        assert ranks[0] > ranks[1]  # SearchRank with the title weighted A
+    else:
+        assert response.context["sort"] == "relevance"  # title matches first in the fallback
+
+
+def test_search_ignores_case_and_on_postgresql_accents(client, asticude):
+    cafes = make_practice(asticude, "Cafés interculturels", summary="Rencontres à Nador.")
+    Practice.objects.update_search_vector()
+    assert titles(client.get(LIST, {"q": "INTERCULTURELS"})) == [cafes.title]
+    if connection.vendor == "postgresql":
+        assert titles(client.get(LIST, {"q": "cafes"})) == [cafes.title]
+        assert titles(client.get(LIST, {"q": "rencontres a nador"})) == [cafes.title]
+    else:
+        assert titles(client.get(LIST, {"q": "cafés"})) == [cafes.title]
+
+
+def test_search_covers_impact_lessons_city_and_stakeholder_names(client, asticude):
+    practice = make_practice(
+        asticude,
+        "Plain title",
+        impact="Wonderful outcome",
+        lessons_learnt="Patience",
+        city="Berkane",
+    )
+    StakeholderRole.objects.create(
+        practice=practice, stakeholder=make_stakeholder("Zephyr Collective"), role="partner"
+    )
+    Practice.objects.update_search_vector()
+    for word in ["wonderful", "patience", "berkane", "zephyr"]:
+        assert titles(client.get(LIST, {"q": word})) == [practice.title], word
+
+
+def test_the_search_vector_follows_an_edited_text_after_update(client, asticude):
+    practice = make_practice(asticude, "Old words")
+    Practice.objects.update_search_vector()
+    Practice.objects.filter(pk=practice.pk).update(title="Brand new words")
+    Practice.objects.filter(pk=practice.pk).update_search_vector()
+    assert titles(client.get(LIST, {"q": "brand"})) == ["Brand new words"]
+
+
+def test_the_snippet_highlights_the_matched_words_and_escapes_the_text(client, asticude):
+    make_practice(
+        asticude,
+        "Careful practice",
+        summary="<script>alert(1)</script> Workshops on migration with <b>journalists</b>.",
+    )
+    Practice.objects.update_search_vector()
+    content = client.get(LIST, {"q": "journalists"}).content.decode()
+    assert "<mark>journalists</mark>" in content
+    # PostgreSQL's headline drops the tags, the fallback escapes them: never raw HTML.
+    assert "<script>alert(1)" not in content
+    assert "<b>journalists" not in content
+
+
+def test_only_published_practices_are_found(client, asticude, draft_practice):
+    Practice.objects.update_search_vector()
+    assert titles(client.get(LIST, {"q": "draft"})) == []
+
+
+def test_an_imported_practice_is_found_by_search(client, asticude):
+    import tablib
+
+    from practices.resources import PracticeResource
+
+    dataset = tablib.Dataset(
+        headers=["slug", "title", "status", "organisation", "summary", "country", "language"]
+    )
+    dataset.append(
+        ["imported", "Imported lighthouse", "published", "ASTICUDE", "Text.", "MA", "en"]
+    )
+    result = PracticeResource().import_data(dataset, dry_run=False, raise_errors=True)
+    assert not result.has_errors()
+    assert titles(client.get(LIST, {"q": "lighthouse"})) == ["Imported lighthouse"]
