@@ -55,7 +55,7 @@ class PracticeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         # After the inlines, so that the stakeholder names are in the search vector.
-        Practice.objects.filter(pk=form.instance.pk).update_search_vector()
+        form.instance.refresh_derived()
 
 
 class TaxonomyAdmin(admin.ModelAdmin):

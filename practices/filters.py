@@ -13,6 +13,7 @@ from datetime import date
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -127,6 +128,16 @@ def _by_slug(queryset, label, field="slug"):
     )
 
 
+def without_blank_values(data) -> QueryDict:
+    """A copy of query parameters (a QueryDict or a dict of values or lists) without blanks."""
+    cleaned = QueryDict(mutable=True)
+    for name in data:
+        values = data.getlist(name) if hasattr(data, "getlist") else data[name]
+        values = [values] if isinstance(values, str) else list(values)
+        cleaned.setlist(name, [value for value in values if str(value).strip()])
+    return cleaned
+
+
 class PracticeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="apply")
     theme = _by_slug(Theme.objects.all(), _("Theme"))
@@ -149,6 +160,13 @@ class PracticeFilter(django_filters.FilterSet):
     class Meta:
         model = Practice
         fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # A blank value (``?country=``, sent by an empty select of a GET form) means
+        # "no filter", not an invalid choice.
+        if data is not None:
+            data = without_blank_values(data)
+        super().__init__(data, *args, **kwargs)
 
     def apply(self, queryset, name: str, value):
         if name == "q":

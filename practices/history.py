@@ -40,6 +40,7 @@ def save_with_history(item, by, reason: str, save_related: Callable[[], None]) -
     item._history_user = by
     item._change_reason = reason
     item.save()
+    item.refresh_derived()
 
 
 @dataclass

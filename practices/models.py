@@ -249,6 +249,9 @@ class Practice(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("practices:detail", kwargs={"slug": self.slug})
 
+    def refresh_derived(self) -> None:
+        Practice.objects.filter(pk=self.pk).update_search_vector()
+
 
 class StakeholderRole(models.Model):
     """The part an organisation plays in a practice."""

@@ -1,10 +1,8 @@
 """The selection of practices a request asks for, with the parameters of the public list.
 
-Every export and the dashboard take their practices from `filtered_practices`, so that a
-download carries exactly the filters of the page it was made from. Meant to be replaced by
-the public list's FilterSet (practices/filters.py) once that is merged: same parameters,
-same meaning. A repeated parameter means OR, different parameters mean AND; values are
-slugs (objectives by number, countries by code); an unknown value selects nothing.
+Every export and the dashboard take their practices from `filtered_practices`, which is the
+public list's FilterSet (practices/filters.py), so that a download carries exactly the
+filters of the page it was made from.
 """
 
 from __future__ import annotations
@@ -13,51 +11,11 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
-from django_countries import countries
 
 from events.models import Event, EventSeries
-from practices.models import (
-    CooperationLevel,
-    GcmObjective,
-    GuidingPrinciple,
-    InterventionArea,
-    Programme,
-    TargetGroup,
-    Theme,
-)
+from practices.filters import PracticeFilter
 from practices.workflow import Status
-from stakeholders.models import Stakeholder, StakeholderKind
-
-# parameter -> (lookup on Practice, model and field holding the accepted values)
-RELATED_FILTERS = {
-    "theme": ("themes__in", Theme, "slug"),
-    "objective": ("objectives__in", GcmObjective, "number"),
-    "principle": ("principles__in", GuidingPrinciple, "slug"),
-    "target_group": ("target_groups__in", TargetGroup, "slug"),
-    "area": ("areas__in", InterventionArea, "slug"),
-    "programme": ("programme__in", Programme, "slug"),
-    "stakeholder": ("stakeholders__in", Stakeholder, "slug"),
-    "level": ("cooperation_levels__in", CooperationLevel, "code"),
-}
-PRACTICE_PARAMETERS = (
-    "q",
-    "theme",
-    "objective",
-    "principle",
-    "target_group",
-    "area",
-    "country",
-    "city",
-    "stakeholder_kind",
-    "stakeholder",
-    "programme",
-    "level",
-    "year",
-)
-
-
-class UnknownValue(Exception):
-    """A parameter names nothing that exists: the selection is empty."""
+from stakeholders.models import StakeholderKind
 
 
 def values_of(params: QueryDict | dict, name: str) -> list[str]:
@@ -67,71 +25,14 @@ def values_of(params: QueryDict | dict, name: str) -> list[str]:
     return [value.strip() for value in values if value and value.strip()]
 
 
-def _related(name: str, values: list[str]) -> Q:
-    lookup, model, field = RELATED_FILTERS[name]
-    if field == "number" and not all(value.isdigit() for value in values):
-        raise UnknownValue(name)
-    found = list(model.objects.filter(**{f"{field}__in": values}))
-    if len({str(getattr(obj, field)) for obj in found}) < len(set(values)):
-        raise UnknownValue(name)
-    return Q(**{lookup: found})
-
-
-def _choices(name: str, values: list[str], allowed, lookup: str) -> Q:
-    if not set(values) <= set(allowed):
-        raise UnknownValue(name)
-    return Q(**{lookup: values})
-
-
-def _year(values: list[str]) -> Q:
-    """A practice belongs to the years its project runs through."""
-    if not all(value.isdigit() and 1900 <= int(value) <= 2200 for value in values):
-        raise UnknownValue("year")
-    condition = Q()
-    for value in values:
-        year = int(value)
-        condition |= Q(start_date__year__lte=year) & (
-            Q(end_date__isnull=True) | Q(end_date__year__gte=year)
-        )
-    return condition
-
-
-def practice_conditions(params) -> list[Q]:
-    conditions = []
-    for name in RELATED_FILTERS:
-        if values := values_of(params, name):
-            conditions.append(_related(name, values))
-    if values := [value.upper() for value in values_of(params, "country")]:
-        conditions.append(_choices("country", values, dict(countries), "country__in"))
-    if values := values_of(params, "city"):
-        condition = Q()
-        for city in values:
-            condition |= Q(city__iexact=city)
-        conditions.append(condition)
-    if values := values_of(params, "stakeholder_kind"):
-        conditions.append(
-            _choices("stakeholder_kind", values, StakeholderKind.values, "stakeholders__kind__in")
-        )
-    if values := values_of(params, "year"):
-        conditions.append(_year(values))
-    if text := " ".join(values_of(params, "q")):
-        conditions.append(
-            Q(title__icontains=text) | Q(summary__icontains=text) | Q(city__icontains=text)
-        )
-    return conditions
-
-
 def filtered_practices(params, base_qs: QuerySet) -> QuerySet:
-    """The practices of `base_qs` that the public list's parameters select."""
-    try:
-        conditions = practice_conditions(params)
-    except UnknownValue:
+    """The practices of `base_qs` that the public list's parameters select, through the
+    list's own FilterSet: an export carries exactly the filters of the page it came from.
+    An unknown or malformed value selects nothing."""
+    filterset = PracticeFilter(params, queryset=base_qs)
+    if not filterset.is_valid():
         return base_qs.none()
-    if not conditions:
-        return base_qs
-    # Filters across many-to-many relations repeat rows: select the ids, then the rows.
-    ids = base_qs.model.objects.filter(*conditions).values("pk")
-    return base_qs.filter(pk__in=ids)
+    return filterset.qs
 
 
 def with_status(params, queryset: QuerySet) -> QuerySet:

@@ -92,6 +92,10 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    def refresh_derived(self) -> None:
+        """Recompute what is stored from this record and its relations (e.g. the search
+        vector); called after every save that goes through the portal's own pages."""
+
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED

@@ -21,6 +21,10 @@ class StakeholderAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        obj.refresh_derived()
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

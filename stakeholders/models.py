@@ -72,6 +72,10 @@ class Stakeholder(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:detail", kwargs={"slug": self.slug})
 
+    def refresh_derived(self) -> None:
+        """Organisation names are searchable in their practices: refresh those."""
+        self.practices.all().update_search_vector()
+
 
 class Membership(models.Model):
     """A user acting for an organisation: what makes a user a partner."""

@@ -249,3 +249,10 @@ def test_the_list_keeps_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         client.get(LIST)
     assert response.status_code == 200
+
+
+def test_a_blank_filter_value_is_no_filter(client, kb):
+    everything = client.get("/en/practices/").context["page"].paginator.count
+    response = client.get("/en/practices/?theme=&country=&year=")
+    assert response.context["errors"] == []
+    assert response.context["page"].paginator.count == everything

@@ -104,3 +104,21 @@ def test_an_imported_practice_is_found_by_search(client, asticude):
     result = PracticeResource().import_data(dataset, dry_run=False, raise_errors=True)
     assert not result.has_errors()
     assert titles(client.get(LIST, {"q": "lighthouse"})) == ["Imported lighthouse"]
+
+
+def test_a_practice_saved_through_the_portal_is_found_by_its_new_words(client, asticude, partner):
+    from practices.history import save_with_history
+
+    practice = make_practice(asticude, "Shared kitchens")
+    practice.summary = "Neighbours cook couscous together every Friday."
+    save_with_history(practice, partner, "Edited", lambda: None)
+    assert titles(client.get("/en/practices/?q=couscous")) == ["Shared kitchens"]
+
+
+def test_renaming_a_stakeholder_refreshes_the_search_of_its_practices(client, asticude):
+    practice = make_practice(asticude, "Harbour welcome desk")
+    StakeholderRole.objects.create(practice=practice, stakeholder=asticude, role="lead")
+    asticude.name = "Zaytouna Solidarity"
+    asticude.save()
+    asticude.refresh_derived()
+    assert titles(client.get("/en/practices/?q=zaytouna")) == ["Harbour welcome desk"]

@@ -117,6 +117,14 @@ def _render_list(request, params: QueryDict, template: str, context: dict) -> Ht
         "query": search_text,
         "hidden_filters": _hidden_filters(params, base),
         "feed_url": reverse("practices:feed") + _query(params, drop=("page", "sort")).rstrip("?"),
+        "export_links": [
+            (
+                fmt.upper(),
+                reverse("reports:open_data", kwargs={"fmt": fmt})
+                + _query(params, drop=("page", "sort")).rstrip("?"),
+            )
+            for fmt in ("csv", "xlsx", "json")
+        ],
         "page_prefix": _page_prefix(params, base),
         "clear_url": request.path,
     }
