@@ -123,6 +123,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "nador_portal.views.locked_out"
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 # Behind a reverse proxy every request comes from the proxy's address: set AXES_PROXY_COUNT to
 # the number of proxies that append to X-Forwarded-For, so the visitor's own address is used.
 _proxy_count = env_int("AXES_PROXY_COUNT", 0)
