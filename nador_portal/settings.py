@@ -182,7 +182,8 @@ ADMIN_URL = env_str("ADMIN_URL", "admin/")
 if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
     raise ImproperlyConfigured("ADMIN_URL must look like 'some-path/' (no leading slash)")
 
-SITE_NAME = env_str("SITE_NAME", "Nador partners' portal")
+# The portal's name, translated unless the environment names it.
+SITE_NAME = env_str("SITE_NAME") or _("Nador partners' portal")
 
 # Demo accounts made by `load_demo`; never used unless that command runs.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")
