@@ -42,6 +42,7 @@ from practices.reference import load_reference_data
 from stakeholders.models import Stakeholder, StakeholderKind
 
 PREFIX = "bench-"
+IMPORT_PREFIX = "bench-import-"  # practices written by the benchmark's import scenario
 BATCH = 5_000
 # At 100,000 practices: 5,000 stakeholders and 20,000 events; proportionally fewer below.
 STAKEHOLDERS_PER_PRACTICE = 1 / 20
@@ -510,20 +511,26 @@ def analyse() -> None:
             cursor.execute("ANALYZE")
 
 
-def clear() -> int:
-    """Delete every bench row (slug ``bench-...``), children first, in plain SQL: the ORM's
-    cascade collector would load 100,000 practices into memory."""
+def bench_practices():
+    return Practice.objects.filter(slug__startswith=PREFIX).exclude(slug__startswith=IMPORT_PREFIX)
+
+
+def clear(prefix: str = PREFIX) -> int:
+    """Delete every bench row (slug starting with `prefix`), children first, in plain SQL:
+    the ORM's cascade collector would load 100,000 practices into memory."""
+    like = f"'{prefix}%%'"
+    assert prefix.replace("-", "").isalnum()  # it goes into the SQL text
     practice_table = Practice._meta.db_table
     event_table = Event._meta.db_table
-    bench_practices = f"SELECT id FROM {practice_table} WHERE slug LIKE 'bench-%%'"
-    bench_events = f"SELECT id FROM {event_table} WHERE slug LIKE 'bench-%%'"
-    bench_stakeholders = f"SELECT id FROM {Stakeholder._meta.db_table} WHERE slug LIKE 'bench-%%'"
+    bench_practices = f"SELECT id FROM {practice_table} WHERE slug LIKE {like}"
+    bench_events = f"SELECT id FROM {event_table} WHERE slug LIKE {like}"
+    bench_stakeholders = f"SELECT id FROM {Stakeholder._meta.db_table} WHERE slug LIKE {like}"
     statements = [
         f"DELETE FROM {_through(Event, 'practices')} WHERE event_id IN ({bench_events}) "
         f"OR practice_id IN ({bench_practices})",
         f"DELETE FROM {_through(Event, 'organisers')} WHERE event_id IN ({bench_events})",
         f"DELETE FROM {ParticipantCount._meta.db_table} WHERE event_id IN ({bench_events})",
-        f"DELETE FROM {event_table} WHERE slug LIKE 'bench-%%'",
+        f"DELETE FROM {event_table} WHERE slug LIKE {like}",
         f"DELETE FROM {StakeholderRole._meta.db_table} WHERE practice_id IN ({bench_practices})",
     ]
     statements += [
@@ -533,7 +540,7 @@ def clear() -> int:
     statements += [
         f"DELETE FROM {Practice._meta.get_field('indicators').related_model._meta.db_table} "
         f"WHERE practice_id IN ({bench_practices})",
-        f"DELETE FROM {practice_table} WHERE slug LIKE 'bench-%%'",
+        f"DELETE FROM {practice_table} WHERE slug LIKE {like}",
         f"DELETE FROM {Stakeholder._meta.db_table} WHERE id IN ({bench_stakeholders})",
     ]
     deleted = 0

@@ -55,3 +55,12 @@ def test_new_bench_rows_can_be_followed_by_ordinary_inserts(asticude):
         title="After", slug="after", summary="s", country="MA", organisation=asticude
     )
     assert practice.pk > Practice.objects.filter(slug__startswith="bench-").latest("id").pk
+
+
+def test_reuse_keeps_bench_data_of_the_same_size_and_redoes_another_size():
+    run("--practices", "15")
+    first_ids = set(Practice.objects.values_list("id", flat=True))
+    run("--practices", "15", "--reuse")
+    assert set(Practice.objects.values_list("id", flat=True)) == first_ids
+    run("--practices", "12", "--reuse")
+    assert Practice.objects.filter(slug__startswith="bench-").count() == 12

@@ -12,10 +12,21 @@ class Command(BaseCommand):
         parser.add_argument("--practices", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--clear", action="store_true", help="Delete earlier bench data first.")
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="Do nothing when exactly this many bench practices exist; else start afresh.",
+        )
 
-    def handle(self, *args, practices: int, seed: int, clear: bool, **options):
+    def handle(self, *args, practices: int, seed: int, clear: bool, reuse: bool, **options):
         if practices < 0:
             raise CommandError("--practices must be 0 or more.")
+        if reuse:
+            existing = benchdata.bench_practices().count()
+            if existing == practices:
+                self.stdout.write(f"Reusing the {existing} bench practices already there.")
+                return
+            clear = True
         started = time.monotonic()
         if clear:
             deleted = benchdata.clear()
