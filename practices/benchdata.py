@@ -263,6 +263,9 @@ def refresh_derived_data() -> None:
 
     A hook for the columns other branches add (the full-text search vector, facet keys):
     the generator writes base data only and calls this once at the end."""
+    from practices import facet_index
+
+    facet_index.refresh_all()
 
 
 # -- the data set ----------------------------------------------------------------------------
@@ -549,4 +552,5 @@ def clear(prefix: str = PREFIX) -> int:
             cursor.execute(statement)
             if statement.startswith(f"DELETE FROM {practice_table} "):
                 deleted = cursor.rowcount
+        refresh_derived_data()
     return deleted
