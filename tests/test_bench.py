@@ -75,3 +75,17 @@ def test_bench_command_writes_json_results(bench_data, tmp_path):
     outcome = json.loads(output.read_text())
     assert [r["name"] for r in outcome["results"]] == ["home"]
     assert outcome["environment"]["practices"] >= 30
+
+
+def test_facet_counts_are_timed_beside_the_pages(bench_data):
+    with override_settings(**BENCH_SETTINGS):
+        outcome = benchmark.run(QUICK, {"facet counts, 3 filters"}, report=lambda line: None)
+    result = by_name(outcome)["facet counts, 3 filters"]
+    assert result["status"] == "ok"
+    assert result["queries"] >= 1
+
+
+def test_without_our_export_the_slow_default_export_is_skipped():
+    config = benchmark.Settings(export_url="/en/no-such-export.csv")
+    ours, peer = benchmark.measure_exports(config)
+    assert (ours.status, peer.status) == ("missing", "skipped")
