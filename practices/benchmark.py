@@ -455,6 +455,6 @@ def format_row(r: Result) -> str:
 def format_table(outcome: dict) -> str:
     lines = [HEADER, "-" * len(HEADER)]
     lines += [format_row(Result(**r)) for r in outcome["results"]]
-    errors = [r for r in outcome["results"] if r["status"] not in ("ok", "missing")]
+    errors = [r for r in outcome["results"] if r["status"] not in ("ok", "missing", "skipped")]
     lines += [f"{r['name']}: {r['status']}" for r in errors]
     return "\n".join(lines)
