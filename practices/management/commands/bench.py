@@ -11,6 +11,7 @@ from practices import benchmark
 # that templates render without a collectstatic manifest, and the bench admin site mounted.
 BENCH_SETTINGS = {
     "DEBUG": False,
+    "ALLOWED_HOSTS": ["testserver"],  # the test client's host, whatever the environment says
     "ROOT_URLCONF": benchmark.BENCH_URLCONF,
     "STORAGES": {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
