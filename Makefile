@@ -61,6 +61,14 @@ restore: $(VENV)/.installed
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/nador-YYYYMMDD-HHMMSS.dump"; exit 2; }
 	$(MANAGE) restore "$(FILE)"
 
+## make bench: time pages, export and import beside their peers on DATABASE_URL (PostgreSQL),
+## with BENCH_PRACTICES sample practices (kept between runs); BENCH_ARGS go to `manage.py bench`.
+BENCH_PRACTICES ?= 10000
+bench: install
+	DEBUG=1 $(MANAGE) migrate --no-input
+	$(MANAGE) generate_bench_data --practices $(BENCH_PRACTICES) --reuse
+	$(MANAGE) bench $(BENCH_ARGS)
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -236,6 +236,10 @@ class Practice(Publishable):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="practice_status_published"),
+            # The home page: real records before sample ones, newest first.
+            models.Index(
+                fields=["status", "is_sample", "-published_at"], name="practice_home_order"
+            ),
             models.Index(fields=["status", "title"], name="practice_status_title"),
             models.Index(fields=["status", "start_date"], name="practice_status_start"),
             models.Index(fields=["country"], name="practice_country"),

@@ -1,0 +1,31 @@
+"""The facet index of practices/facet_index.py: one bitmap of published practices per facet
+value. PostgreSQL only (bit varying, bit_count); elsewhere the counts come from the tables.
+Filled by `manage.py refresh_facet_index`; until then the readers count from the tables."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE TABLE practices_facet_bitmap (
+    dimension varchar(20) NOT NULL,
+    value varchar(255) NOT NULL,
+    bits bit varying NOT NULL,
+    rank integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (dimension, value)
+)
+"""
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP TABLE IF EXISTS practices_facet_bitmap")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("practices", "0002_load_gcm_reference_data")]
+
+    operations = [migrations.RunPython(create, drop)]

@@ -1,0 +1,133 @@
+"""The facet index gives the same counts from its bitmaps (PostgreSQL) as from the tables
+(the fallback, and SQLite), each facet counted under the other active filters."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from practices import facet_index
+from practices.models import Programme, StakeholderRole, Status, Theme
+from tests.conftest import make_practice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def themes(db):
+    return [Theme.objects.create(name=name, slug=name.lower()) for name in ("Media", "Youth")]
+
+
+@pytest.fixture
+def practices(asticude, acpp, themes):
+    media, youth = themes
+    programme = Programme.objects.create(name="MC2CM", slug="mc2cm")
+    nador = make_practice(
+        asticude,
+        "Nador",
+        country="MA",
+        city="Nador",
+        start_date=date(2019, 3, 1),
+        programme=programme,
+    )
+    nador.themes.set([media, youth])
+    StakeholderRole.objects.create(practice=nador, stakeholder=asticude, role="lead")
+    seville = make_practice(acpp, "Seville", country="ES", city="Seville")
+    seville.themes.set([media])
+    StakeholderRole.objects.create(practice=seville, stakeholder=acpp, role="partner")
+    oujda = make_practice(asticude, "Oujda", country="MA", city="Oujda")
+    oujda.themes.set([youth])
+    draft = make_practice(asticude, "Draft", status=Status.DRAFT, country="MA", city="Nador")
+    draft.themes.set([media])
+    facet_index.refresh_all()
+    return {"nador": nador, "seville": seville, "oujda": oujda, "draft": draft}
+
+
+def counts(**filters):
+    return facet_index.facet_counts(filters)
+
+
+def test_counts_without_filters_cover_published_practices_only(practices, themes):
+    media, youth = themes
+    found = counts()
+    assert found["total"] == {"": 3}
+    assert found["theme"] == {str(media.pk): 2, str(youth.pk): 2}
+    assert found["country"] == {"MA": 2, "ES": 1}
+    assert found["city"] == {"Nador": 1, "Seville": 1, "Oujda": 1}
+    assert found["year"] == {"2019": 1}
+    assert found["programme"] == {str(practices["nador"].programme_id): 1}
+    assert found["stakeholder_kind"] == {"ngo": 2}
+
+
+def test_each_facet_is_counted_under_the_other_filters(practices, themes):
+    media, youth = themes
+    found = counts(theme=[media.pk], country=["MA"])
+    assert found["total"] == {"": 1}
+    # Themes under "country MA" only; countries under "theme Media" only.
+    assert found["theme"] == {str(media.pk): 1, str(youth.pk): 2}
+    assert found["country"] == {"MA": 1, "ES": 1}
+    assert found["city"] == {"Nador": 1}
+
+
+def test_several_values_of_one_dimension_mean_any_of_them(practices, themes):
+    assert counts(theme=[t.pk for t in themes])["total"] == {"": 3}
+    assert counts(city=["Nador", "Oujda"])["total"] == {"": 2}
+
+
+def test_a_value_nobody_has_selects_nothing(practices):
+    found = counts(city=["Atlantis"])
+    assert found["total"] == {"": 0}
+    assert found["country"] == {}
+    assert found["city"] == {"Nador": 1, "Seville": 1, "Oujda": 1}
+
+
+def test_publishing_a_practice_counts_it_after_refresh(practices, themes, coordinator):
+    draft = practices["draft"]
+    draft.submit(by=coordinator)
+    draft.publish(by=coordinator)
+    facet_index.refresh_practices([draft.pk])
+
+    found = counts(theme=[themes[0].pk])
+    assert found["total"] == {"": 3}
+    assert found["city"] == {"Nador": 2, "Seville": 1}
+
+
+def test_archiving_and_changing_links_updates_the_counts_after_refresh(practices, themes):
+    nador = practices["nador"]
+    nador.themes.set([themes[1]])
+    facet_index.refresh_practices([nador.pk])
+    assert counts()["theme"] == {str(themes[0].pk): 1, str(themes[1].pk): 2}
+
+    nador.status = Status.ARCHIVED
+    nador.save()
+    facet_index.refresh_practices([nador.pk])
+    found = counts()
+    assert found["total"] == {"": 2}
+    assert "2019" not in found["year"]
+
+
+def test_a_practice_beyond_the_bitmaps_length_makes_them_grow(practices, asticude, themes):
+    far = make_practice(asticude, "Far", country="TN", city="Tunis", id=70_000)
+    far.themes.set([themes[0]])
+    facet_index.refresh_practices([far.pk])
+    found = counts(theme=[themes[0].pk])
+    assert found["total"] == {"": 3}
+    assert found["country"] == {"MA": 1, "ES": 1, "TN": 1}
+
+
+def test_the_stakeholder_facet_keeps_the_most_active_and_the_selected(practices, acpp):
+    found = facet_index.facet_counts({"stakeholder": [acpp.pk]}, stakeholder_limit=0)
+    assert found["stakeholder"] == {str(acpp.pk): 1}
+
+
+def test_unknown_dimensions_are_refused():
+    with pytest.raises(ValueError, match="colour"):
+        facet_index.facet_counts({"colour": ["red"]})
+
+
+def test_all_facets_and_the_total_take_one_query_on_postgresql(
+    practices, themes, django_assert_max_num_queries
+):
+    limit = 1 if connection.vendor == "postgresql" else 30
+    with django_assert_max_num_queries(limit):
+        counts(theme=[themes[0].pk], country=["MA"], year=["2019"])
