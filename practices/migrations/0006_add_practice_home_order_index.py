@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practices', '0003_add_facet_bitmap'),
+        ('practices', '0005_add_facet_bitmap'),
         ('stakeholders', '0001_create_stakeholders_and_memberships'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -26,6 +26,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("practices", "0002_load_gcm_reference_data")]
+    dependencies = [("practices", "0004_fill_practice_search_vector")]
 
     operations = [migrations.RunPython(create, drop)]
