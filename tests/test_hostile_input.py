@@ -242,6 +242,7 @@ def import_row(**values) -> list:
         {"country": "ZZ"},
         {"organisation": "No such organisation"},
         {"slug": "not a slug!"},
+        {"summary": "s" * (LONG_TEXT_MAX_LENGTH + 1)},
     ],
     ids=[
         "over-long title",
@@ -250,6 +251,7 @@ def import_row(**values) -> list:
         "unknown country",
         "unknown org",
         "bad slug",
+        "over-long summary",
     ],
 )
 def test_an_import_with_bad_values_is_refused_with_the_row_and_writes_nothing(
