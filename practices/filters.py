@@ -58,7 +58,8 @@ class AnyValuesField(forms.MultipleChoiceField):
 
 class YearsField(forms.MultipleChoiceField):
     def valid_value(self, value) -> bool:
-        return value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR
+        # isascii(): "²" is a digit to isdigit() but not to int().
+        return value.isascii() and value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR
 
     def clean(self, value):
         return [int(year) for year in super().clean(value)]

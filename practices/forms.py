@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,17 @@ TAXONOMY_FIELDS = [
     "target_groups",
     "areas",
 ]
+
+
+# Text areas (summary, impact, description ...) have no length in the database; a form
+# refuses more than this, about ten pages of text, rather than store megabytes.
+LONG_TEXT_MAX_LENGTH = 20_000
+
+
+def cap_length(field: forms.CharField, limit: int = LONG_TEXT_MAX_LENGTH) -> None:
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs["maxlength"] = str(limit)
 
 
 def version_of(instance) -> str:
@@ -52,6 +64,9 @@ class VersionedModelForm(forms.ModelForm):
         self.user = user
         if self.instance.pk:
             self.initial["version"] = version_of(self.instance)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                cap_length(field)
         organisations = organisations_for(user)
         self.fields["organisation"].queryset = organisations
         if not self.instance.pk and len(organisations[:2]) == 1:

@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from openpyxl import load_workbook
 
 from practices.exports import EXPORT_TYPES
+from practices.forms import LONG_TEXT_MAX_LENGTH
 
 MAX_ZIP_MEMBERS = 1000
 HEADER_ROW = 1  # rows are numbered as in the spreadsheet: the header is row 1
@@ -276,6 +277,17 @@ def check_columns(sheet: Sheet, resource) -> list[Problem]:
     return problems
 
 
+def check_lengths(sheet: Sheet) -> list[Problem]:
+    """Text areas have no length in the database: a cell is held to the forms' limit."""
+    problems = []
+    for number, row in zip(sheet.row_numbers, sheet.rows, strict=True):
+        for header, cell in zip(sheet.headers, row, strict=True):
+            if len(str(cell)) > LONG_TEXT_MAX_LENGTH:
+                message = _("This cell is longer than %(limit)d characters.")
+                problems.append(Problem(number, header, message % {"limit": LONG_TEXT_MAX_LENGTH}))
+    return problems
+
+
 def check_keys(sheet: Sheet, key: str) -> list[Problem]:
     if key not in sheet.headers:
         return []
@@ -357,6 +369,7 @@ def run_import(
     report.problems = check_columns(sheet, resource)
     if not report.problems:
         report.problems = check_keys(sheet, resource._meta.import_id_fields[0])
+        report.problems += check_lengths(sheet)
     if report.problems:
         return report
     with transaction.atomic():

@@ -59,7 +59,8 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    # isascii(): "²" is a digit to isdigit() but not to int().
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 def _sort(params: QueryDict, searching: bool) -> str:
