@@ -51,9 +51,10 @@ class Recorder:
             self.samples.append(sample)
 
 
-def summarise(samples: list[Sample], seconds: float) -> dict:
-    """Count, errors, requests/s and p50/p95/p99 (ms) per kind of request and overall."""
-    kinds = sorted({sample.kind for sample in samples})
+def summarise(samples: list[Sample], seconds: float, expected: tuple[str, ...] = ()) -> dict:
+    """Count, errors, requests/s and p50/p95/p99 (ms) per kind of request and overall; an
+    `expected` kind that was never sent shows with a count of 0."""
+    kinds = sorted({sample.kind for sample in samples} | set(expected))
     rows = {kind: _row([s for s in samples if s.kind == kind], seconds) for kind in kinds}
     rows["overall"] = _row(samples, seconds)
     return rows

@@ -42,13 +42,23 @@ def test_failed_connections_server_errors_and_refused_forms_count_as_errors():
         Sample("detail", 0.040, 0, "ConnectionResetError"),
         Sample("practice edit", 0.050, 200, "unexpected status"),
     ]
-    rows = summarise(samples, seconds=2)
+    rows = summarise(samples, seconds=2, expected=("calendar",))
     assert rows["list"]["requests"] == 3
     assert rows["list"]["errors"] == 1
     assert rows["list"]["p50_ms"] == 20.0
     assert rows["overall"]["errors"] == 3
     assert rows["overall"]["requests_per_second"] == 2.5
     assert "0 ConnectionResetError" in rows["detail"]["error_examples"]
+    assert rows["calendar"] | {"error_examples": []} == {
+        "requests": 0,
+        "errors": 0,
+        "error_examples": [],
+        "requests_per_second": 0.0,
+        "p50_ms": None,
+        "p95_ms": None,
+        "p99_ms": None,
+        "max_ms": None,
+    }
 
 
 def test_a_single_select_without_a_selected_option_sends_its_first_option():
