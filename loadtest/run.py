@@ -266,6 +266,7 @@ class Load:
     recorder: Recorder = field(default_factory=Recorder)
     saves: SaveLog = field(default_factory=SaveLog)
     unanswered_creates: int = 0
+    load_average: list[float] = field(default_factory=list)  # at the start and the end
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def browser(self) -> Browser:
@@ -389,11 +390,13 @@ def run_load(args, port: int, paths: VisitorPaths, partners, coordinator_account
             target=coordinator, args=(load, coordinator_account, paths, 2000), daemon=True
         )
     )
+    load.load_average = [os.getloadavg()[0]]
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=max(1, load.deadline + 180 - time.monotonic()))
+    load.load_average.append(os.getloadavg()[0])
     return load, time.monotonic() - started
 
 
@@ -492,6 +495,7 @@ def report(args, load: Load, elapsed: float, practices: int) -> int:
             "partners": 2 + args.extra_partners,
             "coordinators": 1,
             "load_seconds": round(elapsed, 1),
+            "load_average_start_end": [round(value, 2) for value in load.load_average],
         },
         "requests": rows,
         "saved_practices_check": verification,
