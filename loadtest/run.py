@@ -459,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     practices = Practice.objects.count()
     log = ROOT / "var" / "loadtest-gunicorn.log"
     log.parent.mkdir(exist_ok=True)
+    log.write_text("")  # this run's lines only: its worker timeouts are counted at the end
     port = free_port()
     server = start_gunicorn(env, port, args.workers, log)
     try:
@@ -471,10 +472,11 @@ def main(argv: list[str] | None = None) -> int:
         load, elapsed = run_load(args, port, paths, partners, coordinator_account)
     finally:
         stop(server)
-    return report(args, load, elapsed, practices)
+    timeouts = log.read_text(errors="replace").count("WORKER TIMEOUT")
+    return report(args, load, elapsed, practices, timeouts)
 
 
-def report(args, load: Load, elapsed: float, practices: int) -> int:
+def report(args, load: Load, elapsed: float, practices: int, worker_timeouts: int) -> int:
     expected = (*VISITOR_MIX, *EXPORTS, "login", "practice create", "practice edit")
     rows = summarise(load.recorder.samples, elapsed, expected)
     verification = check(load.saves)
@@ -496,6 +498,7 @@ def report(args, load: Load, elapsed: float, practices: int) -> int:
             "coordinators": 1,
             "load_seconds": round(elapsed, 1),
             "load_average_start_end": [round(value, 2) for value in load.load_average],
+            "gunicorn_worker_timeouts": worker_timeouts,
         },
         "requests": rows,
         "saved_practices_check": verification,
@@ -510,6 +513,7 @@ def report(args, load: Load, elapsed: float, practices: int) -> int:
     )
     for problem in verification["problems"]:
         print("  ", problem)
+    print(f"gunicorn worker timeouts (a request over 30 s, answered 500): {worker_timeouts}")
     print(f"{'PASSED' if passed else 'FAILED'}; results in {args.output}")
     return 0 if passed else 1
 
