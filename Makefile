@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo messages serve backup restore lint format bench clean
+.PHONY: run test install install-dev migrate demo messages serve backup restore lint format bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,12 @@ bench: install
 	DEBUG=1 $(MANAGE) migrate --no-input
 	$(MANAGE) generate_bench_data --practices $(BENCH_PRACTICES) --reuse
 	$(MANAGE) bench $(BENCH_ARGS)
+
+## make loadtest: 60 s of visitors, partners' saves and exports against gunicorn (4 workers,
+## production settings, a free port on 127.0.0.1) over DATABASE_URL (PostgreSQL) with 100k
+## bench practices, then checks every save; LOADTEST_ARGS go to loadtest/run.py (--help).
+loadtest: install
+	$(BIN)/python loadtest/run.py $(LOADTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
