@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, ParticipantCount
 from practices.forms import VersionedModelForm, unique_slug
 from practices.models import Practice
+from stakeholders.models import organisation_ids_of
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -36,8 +38,18 @@ class EventForm(VersionedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        # Related practices: what is public, plus the user's organisations' own work.
-        self.fields["practices"].queryset = Practice.objects.for_user(user).order_by("title")
+        # Related practices: the work of the organisations involved (the user's own, the
+        # event's) and what is already linked; listing every published practice would put
+        # tens of thousands of checkboxes on a phone.
+        organisations = set(organisation_ids_of(user))
+        if self.instance.organisation_id:
+            organisations.add(self.instance.organisation_id)
+        involved = Q(organisation_id__in=organisations)
+        if self.instance.pk:
+            involved |= Q(events=self.instance)
+        self.fields["practices"].queryset = (
+            Practice.objects.for_user(user).filter(involved).distinct().order_by("title")
+        )
         self.fields["practices"].widget.choices = self.fields["practices"].choices
 
     def clean(self):

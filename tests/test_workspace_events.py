@@ -146,3 +146,19 @@ def test_partner_archives_their_event(partner, asticude):
     client_for(partner).post(url("archive", event))
     event.refresh_from_db()
     assert event.status == Status.ARCHIVED
+
+
+def test_the_related_practices_offered_are_those_of_the_organisations_involved(
+    partner, asticude, acpp
+):
+    from events.forms import EventForm
+    from tests.conftest import make_practice
+
+    ours = make_practice(asticude, "Our draft practice", status=Status.DRAFT)
+    theirs = make_practice(acpp, "Their published practice")
+    event = make_event(asticude, "Welcome fair")
+    event.practices.add(theirs)  # linked earlier: stays offered so it is not lost on save
+    offered = set(EventForm(instance=event, user=partner).fields["practices"].queryset)
+    assert offered == {ours, theirs}
+    fresh = set(EventForm(user=partner).fields["practices"].queryset)
+    assert fresh == {ours}
