@@ -11,12 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from practices.facets import FACET_TITLES, compute_facets
+from practices.facets import FACET_TITLES, facets_and_total
 from practices.filters import FILTER_NAMES, PracticeFilter
 from practices.models import Practice, StakeholderRole, Status, Theme
 from practices.search import rank_by_relevance, snippets
 
 PER_PAGE = 20
+# Ranking reads every match's search vector: beyond this many matches (a common word over
+# a large base) the results come newest first instead (docs/performance.md).
+RANK_LIMIT = 2_000
 CARD_FIELDS = ["title", "slug", "city", "country", "is_sample", "language"]
 CARD_FIELDS += ["start_date", "end_date"]
 OPEN_FACETS = ("theme", "country", "objective")
@@ -77,16 +80,21 @@ def filtered_practices(params: QueryDict) -> tuple[PracticeFilter, object]:
     return filterset, filterset.qs
 
 
-def _ordered(practices, sort: str, search_text: str):
+def _ordered(practices, sort: str, search_text: str, total: int | None):
+    if sort == "relevance" and total is not None and total > RANK_LIMIT:
+        return practices.order_by(*SORTS["newest"][1])
     if sort == "relevance":
         return rank_by_relevance(practices, search_text)
     return practices.order_by(*SORTS[sort][1])
 
 
-def _page(request: HttpRequest, practices, search_text: str):
+def _page(request: HttpRequest, practices, search_text: str, total: int | None):
     """The asked-for page (a malformed number is page 1, one past the end is a 404),
-    each practice with its search snippet."""
+    each practice with its search snippet. `total`, when the facet index counted it,
+    spares the paginator its COUNT."""
     paginator = Paginator(practices.prefetch_related("themes"), PER_PAGE)
+    if total is not None:
+        paginator.count = total
     number = _page_number(request)
     if number > max(paginator.num_pages, 1):
         raise Http404(_("There is no such page of results."))
@@ -101,9 +109,10 @@ def _render_list(request, params: QueryDict, template: str, context: dict) -> Ht
     filterset, practices = filtered_practices(params)
     search_text = filterset.search_text()
     sort = _sort(params, bool(search_text))
-    page = _page(request, _ordered(practices, sort, search_text), search_text)
+    facets, total = facets_and_total(params, filterset=filterset)
+    ordered = _ordered(practices, sort, search_text, total)
+    page = _page(request, ordered, search_text, total)
     base = context.get("theme")
-    facets = compute_facets(params, filterset=filterset)
     context |= {
         "filterset": filterset,
         "errors": _errors(filterset),
