@@ -44,6 +44,9 @@ FACET_TITLES = {
 }
 
 
+OPTION_LIMIT = 50  # options shown per facet, besides the selected ones
+
+
 @dataclass
 class FacetOption:
     value: str
@@ -204,8 +207,20 @@ def facets_and_total(
             if value not in present
         ]
     for name in found:
+        found[name] = _most_used(found[name])
         found[name].sort(key=_sort_key(name))
     return found, total
+
+
+def _most_used(options: list[FacetOption]) -> list[FacetOption]:
+    """The OPTION_LIMIT options with most practices, and the selected ones: at scale a
+    facet can have hundreds of values (cities, stakeholders) that nobody reads through
+    and that would cost more to render than the whole query (docs/performance.md)."""
+    if len(options) <= OPTION_LIMIT:
+        return options
+    ranked = sorted(options, key=lambda option: (-option.count, option.label.casefold()))
+    kept = {id(option) for option in ranked[:OPTION_LIMIT]}
+    return [option for option in options if id(option) in kept or option.selected]
 
 
 def _index_filters(filterset: PracticeFilter) -> dict[str, list[str]]:
