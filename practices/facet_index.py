@@ -76,6 +76,23 @@ def facet_counts(
     return counts
 
 
+def value_counts(dimension: str) -> dict[str, int] | None:
+    """{value: published practices} of one dimension without filters, e.g. the practices
+    of each theme for the home page: the bitmaps hold published practices only, so this
+    is one bit_count per value. None when the bitmaps cannot answer."""
+    if not is_indexed():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT value, bit_count(bits) FROM {TABLE} WHERE dimension IN (%s, '')",
+            [dimension],
+        )
+        rows = cursor.fetchall()
+    if not any(value == "" for value, _count in rows):
+        return None  # not built yet
+    return {value: count for value, count in rows if value}
+
+
 def _active(filters: dict[str, Iterable[str]]) -> dict[str, list[str]]:
     active = {d: sorted({str(v) for v in values}) for d, values in filters.items() if values}
     unknown = set(active) - set(DIMENSIONS)

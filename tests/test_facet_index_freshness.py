@@ -179,3 +179,15 @@ def test_search_facets_from_the_index_equal_those_from_the_tables(practices, que
         name: {o.value: o.count for o in options} for name, options in expected.items()
     }
     assert total in (None, filterset.qs.count())
+
+
+def test_the_theme_counts_of_home_and_themes_pages_follow_a_publication(
+    practices, client, coordinator
+):
+    practices[3].publish(by=coordinator)
+    published = Practice.objects.published()
+    expected = dict(published.values_list("themes__slug").annotate(n=Count("pk")))
+    for path in ("/en/", "/en/themes/"):
+        themes = client.get(path).context["themes"]
+        assert {theme.slug: theme.count for theme in themes} == expected
+    assert expected == {"media": 3, "youth": 1}

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from practices import facet_index
 from practices.facets import FACET_TITLES, facets_and_total
 from practices.filters import FILTER_NAMES, PracticeFilter
 from practices.models import Practice, StakeholderRole, Status, Theme
@@ -36,12 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
     # Real records before the demo's sample ones, newest first.
     practices = Practice.objects.published().order_by("is_sample", "-published_at")[:6]
     events = Event.objects.published().upcoming()[:5]
-    published = Q(practices__status=Status.PUBLISHED)
-    themes = Theme.objects.annotate(count=Count("practices", filter=published))
     return render(
         request,
         "practices/home.html",
-        {"practices": practices, "events": events, "themes": themes},
+        {"practices": practices, "events": events, "themes": themes_with_counts()},
     )
 
 
@@ -50,9 +49,20 @@ def practice_list(request: HttpRequest) -> HttpResponse:
 
 
 def theme_list(request: HttpRequest) -> HttpResponse:
-    published = Q(practices__status=Status.PUBLISHED)
-    themes = Theme.objects.annotate(count=Count("practices", filter=published))
-    return render(request, "practices/theme_list.html", {"themes": themes})
+    return render(request, "practices/theme_list.html", {"themes": themes_with_counts()})
+
+
+def themes_with_counts() -> list[Theme]:
+    """Every theme with `count`, its published practices: from the facet index when built
+    (one bit_count per theme), else a COUNT over the links (300,000 at 100k: 200 ms)."""
+    counts = facet_index.value_counts("theme")
+    if counts is None:
+        published = Q(practices__status=Status.PUBLISHED)
+        return list(Theme.objects.annotate(count=Count("practices", filter=published)))
+    themes = list(Theme.objects.all())
+    for theme in themes:
+        theme.count = counts.get(str(theme.pk), 0)
+    return themes
 
 
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
