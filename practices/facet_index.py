@@ -93,6 +93,35 @@ def value_counts(dimension: str) -> dict[str, int] | None:
     return {value: count for value, count in rows if value}
 
 
+def having_any(values: dict[str, list[str]]):
+    """A condition (RawSQL, true or false) on practices: published and having one of
+    these facet values, e.g. {"theme": ["3"], "objective": ["5", "7"]}, tested per row
+    against the OR of their bitmaps (one get_bit). None when the bitmaps cannot answer.
+    For an index scan that stops after a few rows (related practices) this replaces
+    EXISTS subqueries that PostgreSQL hashes in full (37,000 links of a theme: 100 ms)."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    if not is_indexed():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {TABLE} WHERE dimension = ''")
+        if cursor.fetchone() is None:
+            return None
+    wanted = " OR ".join("(dimension = %s AND value = ANY(%s))" for _ in values) or "FALSE"
+    params: list = []
+    for dimension, keys in values.items():
+        params += [dimension, [str(key) for key in keys]]
+    bits = f"(SELECT bit_or(bits) FROM {TABLE} WHERE {wanted})"
+    # CASE: get_bit fails beyond the bitmap's length (ids newer than the index).
+    sql = (
+        f"CASE WHEN practices_practice.id < COALESCE(length({bits}), 0) "
+        f"THEN get_bit({bits}, practices_practice.id::int) = 1 ELSE FALSE END"
+    )
+    # The SQL is built from this module's constants; the values are parameters.
+    return RawSQL(sql, params * 2, output_field=BooleanField())  # noqa: S611
+
+
 def _active(filters: dict[str, Iterable[str]]) -> dict[str, list[str]]:
     active = {d: sorted({str(v) for v in values}) for d, values in filters.items() if values}
     unknown = set(active) - set(DIMENSIONS)

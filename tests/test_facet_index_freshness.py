@@ -191,3 +191,11 @@ def test_the_theme_counts_of_home_and_themes_pages_follow_a_publication(
         themes = client.get(path).context["themes"]
         assert {theme.slug: theme.count for theme in themes} == expected
     assert expected == {"media": 3, "youth": 1}
+
+
+def test_related_practices_share_a_theme_and_follow_an_archive(practices, client, coordinator):
+    response = client.get(f"/en/practices/{practices[0].slug}/")
+    assert [p.slug for p in response.context["related"]] == [practices[2].slug]
+    practices[2].archive(by=coordinator)
+    response = client.get(f"/en/practices/{practices[0].slug}/")
+    assert response.context["related"] == []

@@ -310,17 +310,21 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def related_practices(practice: Practice, limit: int = 5):
     """Published practices sharing a theme or a GCM objective, most recent first."""
-    themes = Practice.themes.through.objects.filter(
-        practice_id=OuterRef("pk"), theme_id__in=[t.pk for t in practice.themes.all()]
-    )
-    objectives = Practice.objectives.through.objects.filter(
-        practice_id=OuterRef("pk"),
-        gcmobjective_id__in=[o.pk for o in practice.objectives.all()],
-    )
+    theme_ids = [t.pk for t in practice.themes.all()]
+    objective_ids = [o.pk for o in practice.objectives.all()]
+    shared = facet_index.having_any({"theme": theme_ids, "objective": objective_ids})
+    if shared is None:
+        themes = Practice.themes.through.objects.filter(
+            practice_id=OuterRef("pk"), theme_id__in=theme_ids
+        )
+        objectives = Practice.objectives.through.objects.filter(
+            practice_id=OuterRef("pk"), gcmobjective_id__in=objective_ids
+        )
+        shared = Q(Exists(themes)) | Q(Exists(objectives))
     return list(
         Practice.objects.published()
         .exclude(pk=practice.pk)
-        .filter(Q(Exists(themes)) | Q(Exists(objectives)))
+        .filter(shared)
         .order_by("is_sample", "-published_at")
         .only(*CARD_FIELDS)[:limit]
     )
