@@ -199,3 +199,17 @@ def test_related_practices_share_a_theme_and_follow_an_archive(practices, client
     practices[2].archive(by=coordinator)
     response = client.get(f"/en/practices/{practices[0].slug}/")
     assert response.context["related"] == []
+
+
+def test_a_facet_shows_the_fifty_most_used_options_and_the_selected_ones(asticude):
+    for n in range(60):
+        make_practice(asticude, f"Town {n}", city=f"Town {n:02d}", country="MA")
+    make_practice(asticude, "Another in town 00", city="Town 00", country="MA")
+    facet_index.refresh_all()
+    from django.http import QueryDict
+
+    facets = compute_facets(QueryDict("city=Town+59"))
+    cities = [option.value for option in facets["city"]]
+    assert len(cities) == 51
+    assert cities[0] == "Town 00"  # two practices
+    assert "Town 59" in cities  # selected, though not among the fifty first
