@@ -176,7 +176,9 @@ def _joined(pairs, separator: str = SEPARATOR) -> dict[int, str]:
 def spreadsheet_cell(value):
     if value is None:
         return ""
-    if isinstance(value, str):
+    # isprintable() is several times cheaper than the regular expression, and a printable
+    # text holds none of its control characters: 90,000 long texts at 100k.
+    if isinstance(value, str) and not value.isprintable():
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return neutralise(value)
 
