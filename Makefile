@@ -66,6 +66,7 @@ restore: $(VENV)/.installed
 BENCH_PRACTICES ?= 10000
 bench: install
 	DEBUG=1 $(MANAGE) migrate --no-input
+	$(MANAGE) createcachetable
 	$(MANAGE) generate_bench_data --practices $(BENCH_PRACTICES) --reuse
 	$(MANAGE) bench $(BENCH_ARGS)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -28,12 +30,22 @@ class EventSeries(models.Model):
         return self.name
 
 
+CALENDAR_PAST_DAYS = 365
+
+
 class EventQuerySet(PublishableQuerySet):
     def upcoming(self):
         return self.filter(ends_at__gte=timezone.now()).order_by("starts_at")
 
     def past(self):
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at")
+
+    def for_calendar(self):
+        """What the calendar feed holds: events that ended less than a year ago and all
+        those to come. Calendar applications poll the feed often, and years of past events
+        (20,000 at scale) would make every poll heavy for nothing a calendar shows."""
+        since = timezone.now() - timedelta(days=CALENDAR_PAST_DAYS)
+        return self.filter(ends_at__gte=since).order_by("starts_at", "pk")
 
 
 class Event(Publishable):

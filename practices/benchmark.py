@@ -41,10 +41,11 @@ from practices.models import Practice, TargetGroup, Theme
 
 BENCH_URLCONF = "practices.bench_urls"
 ADMIN_LIST = "/bench-admin/practices/practice/"
-# Where the other branches put the export and the import; override with --export-url and
-# --import-command until they are merged.
-EXPORT_URL = "/en/practices/export.csv"
-IMPORT_COMMAND = "import_practices"
+# The public CSV of all published practices (practices/urls_reports.py) and the import
+# command (`import_data practices <file>`); --export-url and --import-command override them.
+EXPORT_URL = "/en/reports/open-data/practices.csv"
+IMPORT_COMMAND = "import_data"
+IMPORT_KIND = "practices"
 COMMON_WORD = "migrants"
 RARE_WORD = "tramontane"
 
@@ -125,6 +126,17 @@ def scenarios(sample: Sample) -> list[Scenario]:
             url("/en/practices/", {"q": COMMON_WORD, **one, "country": country}),
             100,
         ),
+        Scenario(
+            "rare word + two filters",
+            url("/en/practices/", {"q": RARE_WORD, **one, "country": country}),
+            100,
+        ),
+        Scenario(
+            "list, city+year+kind",
+            url("/en/practices/", {"city": "Nador", "year": "2022", "stakeholder_kind": "ngo"}),
+            100,
+        ),
+        Scenario("list, page 50", url("/en/practices/", {"page": 50}), 100),
         Scenario("practice detail", [f"/en/practices/{s}/" for s in sample.detail_slugs], 25),
         Scenario("theme page", url(f"/en/themes/{theme.slug}/"), 100, peer="admin one filter"),
         Scenario("calendar.ics", url("/en/events/calendar.ics")),
@@ -328,7 +340,8 @@ def measure_import(config: Settings, rows: int = 10_000) -> Result:
         path.write_text(import_csv(rows), encoding="utf-8")
         began = time.perf_counter()
         try:
-            call_command(config.import_command, str(path), stdout=open(os.devnull, "w"))  # noqa: SIM115
+            with open(os.devnull, "w") as quiet:
+                call_command(config.import_command, IMPORT_KIND, str(path), stdout=quiet)
         except Exception as error:  # noqa: BLE001 - reported, never fatal to the run
             result.status = f"error: {error}"
         result.seconds = round(time.perf_counter() - began, 2)

@@ -26,13 +26,18 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from events.models import Event
 from events.resources import EventResource
-from practices.models import Practice
-from practices.resources import PracticeResource
-from practices.spreadsheets import neutralise
+from practices.models import Indicator, Practice, StakeholderRole
+from practices.resources import SEPARATOR, PracticeResource, format_indicator
+from practices.spreadsheets import (
+    NameOrSlugForeignKeyWidget,
+    NameOrSlugManyToManyWidget,
+    neutralise,
+)
 from stakeholders.models import Stakeholder
 from stakeholders.resources import StakeholderResource
 
 CHUNK_SIZE = 500
+PRACTICE_CHUNK_SIZE = 2000
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -72,6 +77,9 @@ def chunked(queryset: QuerySet, size: int = CHUNK_SIZE) -> Iterator:
 
 
 def rows(resource, queryset: QuerySet, progress: Callable | None = None) -> Iterator[list]:
+    if isinstance(resource, PracticeResource):
+        yield from practice_rows(resource, queryset, progress)
+        return
     fields = resource.get_export_fields()
     for obj in chunked(type(resource).export_queryset(queryset)):
         yield [resource.export_field(field, obj) for field in fields]
@@ -79,10 +87,98 @@ def rows(resource, queryset: QuerySet, progress: Callable | None = None) -> Iter
             progress()
 
 
+def practice_rows(
+    resource: PracticeResource, queryset: QuerySet, progress: Callable | None = None
+) -> Iterator[list]:
+    """The rows of PracticeResource's export, the same cell for cell, read as plain values:
+    per chunk of PRACTICE_CHUNK_SIZE practices one query for their columns and one per
+    many-to-many field, stakeholders and indicators, and no model instance. Through the
+    Resource each row builds some fifty model instances: 1.7 ms a row against 0.1 ms."""
+    fields = resource.get_export_fields()
+    columns = {
+        field.column_name: field.attribute
+        if not isinstance(field.widget, NameOrSlugForeignKeyWidget)
+        else f"{field.attribute}__{field.widget.field}"
+        for field in fields
+        if field.attribute and not isinstance(field.widget, NameOrSlugManyToManyWidget)
+    }
+    queryset = queryset.order_by("pk").values("pk", *columns.values())
+    last = None
+    while True:
+        page = queryset if last is None else queryset.filter(pk__gt=last)
+        chunk = list(page[:PRACTICE_CHUNK_SIZE])
+        if not chunk:
+            return
+        related = _related_cells(fields, chunk[0]["pk"], chunk[-1]["pk"])
+        for values in chunk:
+            yield [_cell(field, values, columns, related) for field in fields]
+            if progress:
+                progress()
+        if len(chunk) < PRACTICE_CHUNK_SIZE:
+            return
+        last = chunk[-1]["pk"]
+
+
+def _cell(field, values: dict, columns: dict, related: dict):
+    if field.column_name in related:
+        return related[field.column_name].get(values["pk"], "")
+    value = values[columns[field.column_name]]
+    if isinstance(field.widget, NameOrSlugForeignKeyWidget):
+        return "" if value is None else str(value)
+    return field.widget.render(value)
+
+
+def _related_cells(fields, first: int, last: int) -> dict[str, dict[int, str]]:
+    """{column: {practice id: cell}} of the many-to-many columns, stakeholders and
+    indicators of the practices with ids from `first` to `last`, in the order the Resource
+    writes them. A range rather than a list of ids: an index range scan, no 2,000
+    parameters to send; rows of practices outside the export are read and ignored."""
+    ids = {"practice_id__gte": first, "practice_id__lte": last}
+    cells: dict[str, dict[int, str]] = {}
+    for field in fields:
+        if isinstance(field.widget, NameOrSlugManyToManyWidget):
+            cells[field.column_name] = _joined(_names(field, ids), field.widget.separator)
+    roles = StakeholderRole.objects.filter(**ids)
+    cells["stakeholders"] = _joined(
+        (pk, f"{name} ({role})")
+        for pk, name, role in roles.values_list("practice_id", "stakeholder__name", "role")
+    )
+    indicators = Indicator.objects.filter(**ids)
+    cells["indicators"] = _joined(
+        (indicator.practice_id, format_indicator(indicator))
+        for indicator in indicators.only(
+            "practice_id", "label", "achieved", "target", "unit", "position"
+        )
+    )
+    return cells
+
+
+def _names(field, ids: dict):
+    """(practice id, key) of a many-to-many field, in the related model's own order (that
+    of the Resource's prefetch)."""
+    through = Practice._meta.get_field(field.attribute).remote_field.through
+    link = next(f.name for f in through._meta.get_fields() if f.related_model is field.widget.model)
+    order = [
+        f"{'-' if key.startswith('-') else ''}{link}__{key.lstrip('-')}"
+        for key in field.widget.model._meta.ordering
+    ]
+    links = through.objects.filter(**ids).order_by(*order, "pk")
+    return links.values_list("practice_id", f"{link}__{field.widget.field}")
+
+
+def _joined(pairs, separator: str = SEPARATOR) -> dict[int, str]:
+    found: dict[int, list[str]] = {}
+    for pk, value in pairs:
+        found.setdefault(pk, []).append(str(value))
+    return {pk: separator.join(values) for pk, values in found.items()}
+
+
 def spreadsheet_cell(value):
     if value is None:
         return ""
-    if isinstance(value, str):
+    # isprintable() is several times cheaper than the regular expression, and a printable
+    # text holds none of its control characters: 90,000 long texts at 100k.
+    if isinstance(value, str) and not value.isprintable():
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return neutralise(value)
 

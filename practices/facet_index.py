@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Max, Min, Q
 
 from practices.models import Practice, Status
 
@@ -57,29 +57,165 @@ def is_indexed() -> bool:
 
 
 def facet_counts(
-    filters: dict[str, Iterable[str]], stakeholder_limit: int = STAKEHOLDER_LIMIT
+    filters: dict[str, Iterable[str]],
+    stakeholder_limit: int = STAKEHOLDER_LIMIT,
+    search: str = "",
 ) -> dict[str, dict[str, int]]:
     """{dimension: {value: count}} for every dimension, each counted under the filters of
     the other dimensions, plus {"total": {"": n}} the number of matching practices.
     Values are strings (ids as text, country codes, city names, years). Within a dimension
-    several values mean "any of them"; dimensions combine with AND."""
+    several values mean "any of them"; dimensions combine with AND. A year means "active
+    that year" (practices/filters.py active_in). `search` (full-text words) restricts
+    every count; it needs the bitmaps (PostgreSQL)."""
+    rows = facet_rows(filters, stakeholder_limit, search)
+    if rows is None:
+        return _counts_from_tables(_active(filters), stakeholder_limit)
+    counts: dict[str, dict[str, int]] = {d: {} for d in DIMENSIONS}
+    for dimension, value, count, _key, _label in rows:
+        counts.setdefault(dimension, {})[value] = count
+    return counts
+
+
+def value_counts(dimension: str) -> dict[str, int] | None:
+    """{value: published practices} of one dimension without filters, e.g. the practices
+    of each theme for the home page: the bitmaps hold published practices only, so this
+    is one bit_count per value. None when the bitmaps cannot answer."""
+    if not is_indexed():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT value, bit_count(bits) FROM {TABLE} WHERE dimension IN (%s, '')",
+            [dimension],
+        )
+        rows = cursor.fetchall()
+    if not any(value == "" for value, _count in rows):
+        return None  # not built yet
+    return {value: count for value, count in rows if value}
+
+
+def having_any(values: dict[str, list[str]]):
+    """A condition (RawSQL, true or false) on practices: published and having one of
+    these facet values, e.g. {"theme": ["3"], "objective": ["5", "7"]}, tested per row
+    against the OR of their bitmaps (one get_bit). None when the bitmaps cannot answer.
+    For an index scan that stops after a few rows (related practices) this replaces
+    EXISTS subqueries that PostgreSQL hashes in full (37,000 links of a theme: 100 ms)."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    if not is_indexed():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {TABLE} WHERE dimension = ''")
+        if cursor.fetchone() is None:
+            return None
+    wanted = " OR ".join("(dimension = %s AND value = ANY(%s))" for _ in values) or "FALSE"
+    params: list = []
+    for dimension, keys in values.items():
+        params += [dimension, [str(key) for key in keys]]
+    bits = f"(SELECT bit_or(bits) FROM {TABLE} WHERE {wanted})"
+    # CASE: get_bit fails beyond the bitmap's length (ids newer than the index).
+    sql = (
+        f"CASE WHEN practices_practice.id < COALESCE(length({bits}), 0) "
+        f"THEN get_bit({bits}, practices_practice.id::int) = 1 ELSE FALSE END"
+    )
+    # The SQL is built from this module's constants; the values are parameters.
+    return RawSQL(sql, params * 2, output_field=BooleanField())  # noqa: S611
+
+
+def _active(filters: dict[str, Iterable[str]]) -> dict[str, list[str]]:
     active = {d: sorted({str(v) for v in values}) for d, values in filters.items() if values}
     unknown = set(active) - set(DIMENSIONS)
     if unknown:
         raise ValueError(f"Unknown facet dimensions: {sorted(unknown)}")
-    if is_indexed():
-        counts = _counts_from_bitmaps(active, stakeholder_limit)
-        if counts is not None:
-            return counts
-        # Not built yet (right after the migration, before refresh_all): slower but right.
-    return _counts_from_tables(active, stakeholder_limit)
+    return active
 
 
-def _counts_from_bitmaps(active: dict[str, list[str]], stakeholder_limit: int) -> dict | None:
+def facet_rows(
+    filters: dict[str, Iterable[str]],
+    stakeholder_limit: int = STAKEHOLDER_LIMIT,
+    search: str = "",
+) -> list[tuple[str, str, int, str, str]] | None:
+    """The counts as rows (dimension, value, count, public key, label) from the bitmaps,
+    in one query; the public key is the slug (number, code) of a taxonomy value, the value
+    itself otherwise. None when the bitmaps cannot answer (not PostgreSQL, or not built
+    yet: right after the migration, before refresh_all): count from the tables then."""
+    active = _active(filters)
+    if not is_indexed():
+        return None
+    rows = _rows_from_bitmaps(active, stakeholder_limit, search)
+    return rows if any(row[0] == "total" for row in rows) else None
+
+
+LABELS_SQL = """
+    SELECT 'theme' AS dimension, id::text AS value, slug AS key, name AS label
+        FROM practices_theme
+    UNION ALL SELECT 'objective', id::text, number::text, short_title FROM practices_gcmobjective
+    UNION ALL SELECT 'principle', id::text, slug, title FROM practices_guidingprinciple
+    UNION ALL SELECT 'target_group', id::text, slug, name FROM practices_targetgroup
+    UNION ALL SELECT 'area', id::text, slug, name FROM practices_interventionarea
+    UNION ALL SELECT 'level', id::text, code, code FROM practices_cooperationlevel
+    UNION ALL SELECT 'programme', id::text, slug, name FROM practices_programme
+    UNION ALL SELECT 'stakeholder', id::text, slug, name FROM stakeholders_stakeholder
+"""
+
+# The bitmap of the practices matching a full-text search, built in SQL from the GIN
+# index: one byte per 8 ids, as hex, cast to bit varying. No status condition: the
+# bitmap is ANDed with that of the published practices, and the status index would only
+# add a scan of 90,000 entries at 100k.
+SEARCH_BITS_SQL = (
+    "SELECT ('x' || string_agg(lpad(to_hex(COALESCE(m.b, 0)), 2, '0'), '' ORDER BY n))"
+    "::bit varying AS bits FROM f0, generate_series(0, length(f0.bits) / 8 - 1) n "
+    "LEFT JOIN (SELECT id / 8 AS byte, bit_or(128 >> (id %% 8)::int) AS b "
+    "FROM practices_practice WHERE search_vector @@ "
+    "websearch_to_tsquery('nador_search', %s) GROUP BY 1) m ON m.byte = n"
+)
+
+
+def _year_selection(values: list[str]) -> tuple[str, list]:
+    """Active in any of these years: closed ranges covering one of them, or open-ended
+    practices started by the latest of them that is not in the future."""
+    this_year = date.today().year
+    past = [int(v) for v in values if v.isdigit() and int(v) <= this_year]
+    latest_open = f"{max(past):04d}" if past else None
+    sql = (
+        f"(SELECT COALESCE(bit_or(bits), f0.bits & ~f0.bits) FROM {TABLE} "
+        f"WHERE (dimension = 'year' AND value = ANY(%s)) "
+        f"OR (dimension = 'year_open' AND value <= %s))"
+    )
+    return sql, [values, latest_open]
+
+
+def _year_rows(selection: str) -> str:
+    """One row per year from the first start to this year (or the last closed end), its
+    count under `selection` (the other filters)."""
+    return (
+        f"SELECT 'year', y::text, bit_count((COALESCE((SELECT bits FROM {TABLE} "
+        f"WHERE dimension = 'year' AND value = lpad(y::text, 4, '0')), g.zero) | "
+        f"CASE WHEN y <= %s THEN COALESCE((SELECT bit_or(bits) FROM {TABLE} "
+        f"WHERE dimension = 'year_open' AND value <= lpad(y::text, 4, '0')), g.zero) "
+        f"ELSE g.zero END) & {selection}), y::text, y::text "
+        f"FROM g, generate_series((SELECT min(value)::int FROM {TABLE} "
+        f"WHERE dimension IN ('year', 'year_open')), GREATEST(%s, (SELECT max(value)::int "
+        f"FROM {TABLE} WHERE dimension = 'year'))) y"
+    )
+
+
+def _rows_from_bitmaps(active: dict[str, list[str]], stakeholder_limit: int, search: str):
     names = list(active)
-    selections = ["f0.bits AS s"]
+    base = "f0.bits"
     params: list = []
+    prefix = f"WITH f0 AS MATERIALIZED (SELECT bits FROM {TABLE} WHERE dimension = ''), "
+    if search:
+        prefix += f"q AS MATERIALIZED ({SEARCH_BITS_SQL}), "
+        params.append(search)
+        base = "f0.bits & (SELECT bits FROM q)"
+    selections = [f"{base} AS s", "f0.bits & ~f0.bits AS zero"]
     for n, dimension in enumerate(names):
+        if dimension == "year":
+            sql, values = _year_selection(active[dimension])
+            selections.append(f"{sql} AS s{n}")
+            params += values
+            continue
         # No row for a value means no practice has it: an empty selection, not "no filter".
         selections.append(
             f"(SELECT COALESCE(bit_or(bits), f0.bits & ~f0.bits) FROM {TABLE} "
@@ -90,29 +226,31 @@ def _counts_from_bitmaps(active: dict[str, list[str]], stakeholder_limit: int) -
     def conjunction(skip: int | None = None) -> str:
         return " & ".join(["f.s"] + [f"f.s{n}" for n in range(len(names)) if n != skip])
 
-    combined = [f"{conjunction()} AS everything"]
+    combined = ["f.zero", f"{conjunction()} AS everything"]
     combined += [f"{conjunction(n)} AS x{n}" for n in range(len(names))]
     cases = " ".join(f"WHEN %s THEN g.x{n}" for n in range(len(names)))
     selection = f"CASE b.dimension {cases} ELSE g.everything END" if names else "g.everything"
+    year_selection = f"g.x{names.index('year')}" if "year" in names else "g.everything"
+    this_year = date.today().year
     sql = (
-        f"WITH f0 AS MATERIALIZED (SELECT bits FROM {TABLE} WHERE dimension = ''), "
+        f"{prefix}"
         f"f AS MATERIALIZED (SELECT {', '.join(selections)} FROM f0), "
-        f"g AS MATERIALIZED (SELECT {', '.join(combined)} FROM f) "
-        f"SELECT b.dimension, b.value, bit_count(b.bits & {selection}) "
-        f"FROM {TABLE} b, g "
-        f"WHERE b.dimension <> 'stakeholder' OR b.rank <= %s OR b.value = ANY(%s) "
-        f"UNION ALL SELECT 'total', '', bit_count(g.everything) FROM g"
+        f"g AS MATERIALIZED (SELECT {', '.join(combined)} FROM f), "
+        f"labels AS ({LABELS_SQL}), "
+        f"c AS (SELECT b.dimension, b.value, bit_count(b.bits & {selection}) AS n "
+        f"FROM {TABLE} b, g WHERE b.dimension NOT IN ('', 'year', 'year_open') "
+        f"AND (b.dimension <> 'stakeholder' OR b.rank <= %s OR b.value = ANY(%s))) "
+        f"SELECT c.dimension, c.value, c.n, COALESCE(l.key, c.value), "
+        f"COALESCE(l.label, c.value) FROM c LEFT JOIN labels l "
+        f"ON l.dimension = c.dimension AND l.value = c.value WHERE c.n > 0 "
+        f"UNION ALL {_year_rows(year_selection)} "
+        f"UNION ALL SELECT 'total', '', bit_count(g.everything), '', '' FROM g"
     )
     params += names + [stakeholder_limit, active.get("stakeholder", [])]
-    counts: dict[str, dict[str, int]] = {d: {} for d in DIMENSIONS}
+    params += [this_year, this_year]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for dimension, value, count in cursor.fetchall():
-            if dimension == "total":
-                counts["total"] = {"": count}
-            elif dimension and count:
-                counts[dimension][value] = count
-    return counts if "total" in counts else None
+        return [row for row in cursor.fetchall() if row[2] or row[0] == "total"]
 
 
 def _filter_q(dimension: str, values: list[str]) -> Q:
@@ -122,7 +260,12 @@ def _filter_q(dimension: str, values: list[str]) -> Q:
     if dimension == "stakeholder_kind":
         return Q(stakeholders__kind__in=values)
     if dimension == "year":
-        return Q(start_date__year__in=[int(v) for v in values])
+        from practices.filters import active_in
+
+        combined = Q()
+        for year in values:
+            combined |= active_in(int(year))
+        return combined
     if dimension == "programme":
         return Q(programme_id__in=[int(v) for v in values])
     return Q(**{f"{dimension}__in": values})
@@ -142,6 +285,9 @@ def _counts_from_tables(active: dict[str, list[str]], stakeholder_limit: int) ->
     SQLite database holds; PostgreSQL uses the bitmaps."""
     counts: dict[str, dict[str, int]] = {}
     for dimension in DIMENSIONS:
+        if dimension == "year":
+            counts[dimension] = _year_counts(_selection(active, skip=dimension))
+            continue
         pairs = _values(dimension, _selection(active, skip=dimension))
         rows = pairs.values_list("value").annotate(n=Count("id", distinct=True))
         counts[dimension] = {str(value): n for value, n in rows if value not in (None, "")}
@@ -149,6 +295,18 @@ def _counts_from_tables(active: dict[str, list[str]], stakeholder_limit: int) ->
         counts["stakeholder"] = _top(counts["stakeholder"], stakeholder_limit, active)
     counts["total"] = {"": _selection(active).count()}
     return counts
+
+
+def _year_counts(practices) -> dict[str, int]:
+    from practices.filters import active_in
+
+    bounds = practices.aggregate(first=Min("start_date__year"), last=Max("end_date__year"))
+    if bounds["first"] is None:
+        return {}
+    last = max(bounds["last"] or 0, date.today().year)
+    years = range(bounds["first"], last + 1)
+    found = practices.aggregate(**{f"y{y}": Count("pk", filter=active_in(y)) for y in years})
+    return {str(y): found[f"y{y}"] for y in years if found[f"y{y}"]}
 
 
 def _values(dimension: str, practices):
@@ -159,8 +317,6 @@ def _values(dimension: str, practices):
         expression = F(f"{LINKS[dimension][2]}__id")
     elif dimension == "stakeholder_kind":
         expression = F("stakeholders__kind")
-    elif dimension == "year":
-        expression = ExtractYear("start_date")
     else:
         expression = F(COLUMNS[dimension])
     return practices.annotate(value=expression).order_by()
@@ -198,8 +354,15 @@ PAIRS_SQL = " UNION ALL ".join(
         "SELECT p.id, 'city', p.city FROM practices_practice p WHERE %(where)s AND p.city <> ''",
         "SELECT p.id, 'programme', p.programme_id::text FROM practices_practice p "
         "WHERE %(where)s AND p.programme_id IS NOT NULL",
-        "SELECT p.id, 'year', extract(year FROM p.start_date)::int::text "
-        "FROM practices_practice p WHERE %(where)s AND p.start_date IS NOT NULL",
+        # Active in year (practices/filters.py active_in): every year of a closed range,
+        # and the start year of an open-ended one (it runs to today, whatever the year).
+        "SELECT p.id, 'year', lpad(y::text, 4, '0') FROM practices_practice p, "
+        "generate_series(extract(year FROM p.start_date)::int, "
+        "extract(year FROM p.end_date)::int) y "
+        "WHERE %(where)s AND p.start_date IS NOT NULL AND p.end_date IS NOT NULL",
+        "SELECT p.id, 'year_open', lpad(extract(year FROM p.start_date)::int::text, 4, '0') "
+        "FROM practices_practice p "
+        "WHERE %(where)s AND p.start_date IS NOT NULL AND p.end_date IS NULL",
         "SELECT p.id, '', '' FROM practices_practice p WHERE %(where)s",
     ]
 )
@@ -253,7 +416,9 @@ def _rank(cursor) -> None:
 
 def refresh_practices(ids: Iterable[int]) -> None:
     """Bring the bits of these practices up to date, in the caller's transaction: cleared
-    everywhere, then set for the values of those that are published."""
+    everywhere, then set for the values of those that are published. A few statements
+    whatever the number of practices: one AND with a mask over the bitmaps that hold one
+    of them, then one OR per facet value they have."""
     ids = sorted(set(ids))
     if not ids or not is_indexed():
         return
@@ -270,21 +435,25 @@ def refresh_practices(ids: Iterable[int]) -> None:
                 f"UPDATE {TABLE} SET bits = bits || repeat('0', %s)::bit varying", [extra]
             )
             length += extra
+        chosen = bytearray(length // 8)
         for practice_id in ids:
-            cursor.execute(
-                f"UPDATE {TABLE} SET bits = set_bit(bits, %s, 0) WHERE get_bit(bits, %s) = 1",
-                [practice_id, practice_id],
-            )
-        pairs = _pairs("p.id = ANY(%s)", [ids])
+            chosen[practice_id >> 3] |= 0x80 >> (practice_id & 7)
+        mask = "x" + bytes(chosen).hex()
+        cursor.execute(
+            f"UPDATE {TABLE} SET bits = bits & ~%s::bit varying "
+            f"WHERE bit_count(bits & %s::bit varying) > 0",
+            [mask, mask],
+        )
+        bitmaps: dict[tuple[str, str], bytearray] = defaultdict(lambda: bytearray(length // 8))
+        for practice_id, dimension, value in _pairs("p.id = ANY(%s)", [ids]):
+            bitmaps[(dimension, value)][practice_id >> 3] |= 0x80 >> (practice_id & 7)
         cursor.executemany(
             f"INSERT INTO {TABLE} (dimension, value, bits, rank) "
             f"VALUES (%s, %s, repeat('0', %s)::bit varying, 2147483647) "
             f"ON CONFLICT (dimension, value) DO NOTHING",
-            [(dimension, value, length) for dimension, value in {(d, v) for _, d, v in pairs}],
+            [(dimension, value, length) for dimension, value in bitmaps],
         )
-        for practice_id, dimension, value in pairs:
-            cursor.execute(
-                f"UPDATE {TABLE} SET bits = set_bit(bits, %s, 1) "
-                f"WHERE dimension = %s AND value = %s",
-                [practice_id, dimension, value],
-            )
+        cursor.executemany(
+            f"UPDATE {TABLE} SET bits = bits | %s::bit varying WHERE dimension = %s AND value = %s",
+            [("x" + bytes(bits).hex(), d, v) for (d, v), bits in bitmaps.items()],
+        )

@@ -5,10 +5,12 @@ options with the number of published practices each would give, counted under al
 OTHER active filters (so that choosing a second theme shows what OR-ing it would add).
 Options counted zero are left out unless selected.
 
-Today: one UNION ALL query counts every many-to-many and column facet (each part groups a
-through table or a column, restricted by a subquery of practice ids), and two queries count
-the years (their range, then one conditional count per year). Labels come with the counts
-(joined) or from Python (countries, choices).
+On PostgreSQL, once the facet index is built (practices/facet_index.py: one bitmap per
+facet value), one query counts every facet, the total and, with a search, the matching
+practices, whatever the data size (docs/performance.md). Elsewhere, and before the index
+is built, one UNION ALL query counts every many-to-many and column facet (each part groups
+a through table or a column, restricted by a subquery of practice ids), and two queries
+count the years. Labels come with the counts (joined) or from Python (countries, choices).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from practices import facet_index
 from practices.filters import FILTER_NAMES, PracticeFilter, active_in
 from practices.models import CooperationLevel, Practice, StakeholderRole
 from stakeholders.models import StakeholderKind
@@ -39,6 +42,9 @@ FACET_TITLES = {
     "level": _("Cooperation level"),
     "year": _("Active in year"),
 }
+
+
+OPTION_LIMIT = 50  # options shown per facet, besides the selected ones
 
 
 @dataclass
@@ -173,26 +179,24 @@ def compute_facets(params, filterset: PracticeFilter | None = None) -> dict[str,
 
     Pass the list's ``filterset`` to reuse its validation. An invalid filter gives no
     facets: the list is empty then, with a message."""
+    return facets_and_total(params, filterset)[0]
+
+
+def facets_and_total(
+    params, filterset: PracticeFilter | None = None
+) -> tuple[dict[str, list], int | None]:
+    """The facets and, when the facet index counted them, the number of matching
+    practices (None otherwise: the caller counts)."""
     filterset = filterset or PracticeFilter(params, queryset=Practice.objects.published())
     if not filterset.is_valid():
-        return {}
-    published = Practice.objects.published()
-    bases = {
-        name: published.filter(*filterset.conditions(excluding=name)).values("pk")
-        for name in FILTER_NAMES
-    }
-    parts = _parts(bases)
-    rows = parts[0].union(*parts[1:], all=True)
-    found: dict[str, list[FacetOption]] = {name: [] for name in FILTER_NAMES}
+        return {}, None
     selected = _selected(filterset)
-    for row in rows:
-        name, value = row["f_facet"], row["f_value"]
-        label = _python_label(name, value, row["f_label"])
-        is_selected = value in selected.get(name, {})
-        found[name].append(FacetOption(value, label, row["f_count"], is_selected))
-    for year, count in _years(bases["year"]):
-        if count or str(year) in selected.get("year", {}):
-            found["year"].append(FacetOption(str(year), str(year), count, False))
+    rows = facet_index.facet_rows(_index_filters(filterset), search=filterset.search_text())
+    if rows is None:
+        found = _options_from_tables(filterset, selected)
+        total = None
+    else:
+        found, total = _options_from_rows(rows, selected)
     for name, labels in selected.items():
         present = {option.value for option in found[name]}
         for option in found[name]:
@@ -203,7 +207,61 @@ def compute_facets(params, filterset: PracticeFilter | None = None) -> dict[str,
             if value not in present
         ]
     for name in found:
+        found[name] = _most_used(found[name])
         found[name].sort(key=_sort_key(name))
+    return found, total
+
+
+def _most_used(options: list[FacetOption]) -> list[FacetOption]:
+    """The OPTION_LIMIT options with most practices, and the selected ones: at scale a
+    facet can have hundreds of values (cities, stakeholders) that nobody reads through
+    and that would cost more to render than the whole query (docs/performance.md)."""
+    if len(options) <= OPTION_LIMIT:
+        return options
+    ranked = sorted(options, key=lambda option: (-option.count, option.label.casefold()))
+    kept = {id(option) for option in ranked[:OPTION_LIMIT]}
+    return [option for option in options if id(option) in kept or option.selected]
+
+
+def _index_filters(filterset: PracticeFilter) -> dict[str, list[str]]:
+    """The active filters as the facet index keys them: ids for model instances."""
+    return {
+        name: [str(getattr(value, "pk", value)) for value in values]
+        for name, values in filterset.active().items()
+    }
+
+
+def _options_from_rows(rows, selected: dict) -> tuple[dict[str, list], int]:
+    found: dict[str, list[FacetOption]] = {name: [] for name in FILTER_NAMES}
+    total = 0
+    for name, _value, count, key, label in rows:
+        if name == "total":
+            total = count
+        elif name in found:
+            label = _python_label(name, key, label)
+            found[name].append(FacetOption(key, label, count, key in selected.get(name, {})))
+    return found, total
+
+
+def _options_from_tables(filterset: PracticeFilter, selected: dict) -> dict[str, list]:
+    """The counts from the tables (SQLite, or before the facet index is built): one UNION
+    ALL query for every facet but the years, two for the years."""
+    published = Practice.objects.published()
+    bases = {
+        name: published.filter(*filterset.conditions(excluding=name)).values("pk")
+        for name in FILTER_NAMES
+    }
+    parts = _parts(bases)
+    rows = parts[0].union(*parts[1:], all=True)
+    found: dict[str, list[FacetOption]] = {name: [] for name in FILTER_NAMES}
+    for row in rows:
+        name, value = row["f_facet"], row["f_value"]
+        label = _python_label(name, value, row["f_label"])
+        is_selected = value in selected.get(name, {})
+        found[name].append(FacetOption(value, label, row["f_count"], is_selected))
+    for year, count in _years(bases["year"]):
+        if count or str(year) in selected.get("year", {}):
+            found["year"].append(FacetOption(str(year), str(year), count, False))
     return found
 
 

@@ -144,6 +144,14 @@ class PracticeQuerySet(PublishableQuerySet):
 
         return update_search_vector(self)
 
+    def refresh_derived(self) -> None:
+        """Recompute the search vector and the facet index of these practices, in bulk
+        (after an import, a stakeholder change): a few queries whatever their number."""
+        from practices import facet_index
+
+        self.update_search_vector()
+        facet_index.refresh_practices(self.values_list("pk", flat=True))
+
 
 class Practice(Publishable):
     """A good practice of the knowledge base, shaped on the records of local practice
@@ -254,7 +262,9 @@ class Practice(Publishable):
         return reverse("practices:detail", kwargs={"slug": self.slug})
 
     def refresh_derived(self) -> None:
-        Practice.objects.filter(pk=self.pk).update_search_vector()
+        """The search vector and the facet counts of this practice (practices/facet_index.py):
+        called after every save of its text, links, roles or status."""
+        Practice.objects.filter(pk=self.pk).refresh_derived()
 
 
 class StakeholderRole(models.Model):

@@ -303,4 +303,4 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         if not kwargs.get("dry_run"):
             Practice.objects.filter(
                 slug__in=[row.get("slug") for row in dataset.dict]
-            ).update_search_vector()
+            ).refresh_derived()

@@ -117,6 +117,9 @@ class Publishable(models.Model):
         self._history_user = by
         self._change_reason = f"{reason}: {comment}" if comment else reason
         self.save()
+        # Derived data that depends on the status (what the public search and facet
+        # counts cover) follows the move.
+        self.refresh_derived()
 
     def submit(self, by) -> None:
         self._move(

@@ -73,8 +73,9 @@ class Stakeholder(models.Model):
         return reverse("stakeholders:detail", kwargs={"slug": self.slug})
 
     def refresh_derived(self) -> None:
-        """Organisation names are searchable in their practices: refresh those."""
-        self.practices.all().update_search_vector()
+        """Organisation names are searchable in their practices, and their kind is a facet
+        of them: refresh those practices' derived data."""
+        self.practices.all().refresh_derived()
 
 
 class Membership(models.Model):

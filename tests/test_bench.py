@@ -22,17 +22,21 @@ def by_name(outcome: dict) -> dict:
     return {result["name"]: result for result in outcome["results"]}
 
 
-def test_bench_times_the_pages_beside_the_admin_peer(bench_data):
+def test_bench_times_existing_pages_and_reports_pages_not_built_yet_as_missing(bench_data):
     only = {"home", "practice detail", "admin list", "admin one filter", "theme page"}
+    only |= {"calendar.ics", "list, three filters", "search, common word"}
     with override_settings(**BENCH_SETTINGS):
-        outcome = benchmark.run(QUICK, only | {"calendar.ics"}, report=lambda line: None)
+        outcome = benchmark.run(QUICK, only, report=lambda line: None)
+        missing = benchmark.measure_page(
+            benchmark.Scenario("not built", ["/en/not-built-yet/"]), None, QUICK
+        )
 
     results = by_name(outcome)
     for name in only:
         assert results[name]["status"] == "ok", results[name]
         assert results[name]["p95_ms"] >= results[name]["p50_ms"] > 0
         assert results[name]["queries"] >= 1
-    assert results["calendar.ics"]["status"] == "ok"
+    assert missing.status == "missing"
     assert results["theme page"]["ratio"] is not None
     assert "admin one filter" in benchmark.format_table(outcome)
 

@@ -269,3 +269,22 @@ def test_an_unknown_type_or_format_is_not_found(coordinator):
 
 def test_an_export_answers_get_only(coordinator):
     assert logged_in(coordinator).post(export_url("practices", "csv")).status_code == 405
+
+
+def test_practice_rows_equal_the_resources_own_export_cell_for_cell(db, monkeypatch):
+    from django.core.management import call_command
+
+    from practices import exports
+    from practices.models import Practice
+    from practices.resources import PracticeResource
+
+    call_command("load_demo")
+    monkeypatch.setattr(exports, "PRACTICE_CHUNK_SIZE", 3)  # several chunks
+    resource = PracticeResource()
+    fields = resource.get_export_fields()
+    practices = PracticeResource.export_queryset(Practice.objects.all()).order_by("pk")
+    expected = [
+        [resource.export_field(field, practice) for field in fields] for practice in practices
+    ]
+    assert any(row[fields.index(resource.fields["stakeholders"])] for row in expected)
+    assert list(exports.practice_rows(resource, Practice.objects.all())) == expected

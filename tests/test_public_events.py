@@ -92,3 +92,11 @@ def test_event_pages_keep_a_constant_number_of_queries(
         assert client.get("/en/events/coming-debate/").status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get("/en/events/calendar.ics").status_code == 200
+
+
+def test_the_calendar_leaves_out_events_over_a_year_old(client, asticude):
+    make_event(asticude, "Fair of last year", days=-300)
+    make_event(asticude, "Ancient fair", days=-400)
+    calendar = Calendar.from_ical(client.get("/en/events/calendar.ics").content)
+    titles = {str(event["summary"]) for event in calendar.walk("VEVENT")}
+    assert titles == {"Fair of last year"}

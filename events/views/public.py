@@ -58,7 +58,7 @@ def _ics(request: HttpRequest, events, name: str, filename: str) -> HttpResponse
 
 
 def calendar_ics(request: HttpRequest) -> HttpResponse:
-    events = Event.objects.published().order_by("starts_at", "pk")
+    events = Event.objects.published().for_calendar()
     return _ics(request, events, _("Events of the Nador partners' portal"), "nador-events.ics")
 
 

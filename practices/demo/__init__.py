@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from events.models import Event, EventSeries, ParticipantCount
+from practices import facet_index
 from practices.models import (
     CooperationLevel,
     GcmObjective,
@@ -714,5 +715,6 @@ def load_demo(accounts_password: str | None) -> None:
     load_samples()
     load_events(nador)
     Practice.objects.update_search_vector()
+    facet_index.refresh_all()
     if accounts_password:
         load_accounts(accounts_password)
