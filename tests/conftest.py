@@ -37,6 +37,10 @@ def _test_settings(settings):
     }
     # Production's database cache would add its queries to the views' query counts.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # LocMem caches of one process share their storage: start each test empty.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -100,3 +100,40 @@ def test_the_calendar_leaves_out_events_over_a_year_old(client, asticude):
     calendar = Calendar.from_ical(client.get("/en/events/calendar.ics").content)
     titles = {str(event["summary"]) for event in calendar.walk("VEVENT")}
     assert titles == {"Fair of last year"}
+
+
+def test_the_calendar_is_built_once_then_served_from_the_cache(client, events, monkeypatch):
+    from events.views import public
+
+    built = []
+    real = public.build_calendar
+    monkeypatch.setattr(public, "build_calendar", lambda *a: built.append(1) or real(*a))
+    first = client.get("/en/events/calendar.ics").content
+    second = client.get("/en/events/calendar.ics").content
+    assert first == second
+    assert len(built) == 1
+
+
+def test_the_cached_calendar_follows_every_change_of_its_events(client, events, coordinator):
+    client.get("/en/events/calendar.ics")
+    debate = events["upcoming"]
+    debate.title = "Renamed debate"
+    debate.save()
+    summaries = {
+        str(e["summary"])
+        for e in Calendar.from_ical(client.get("/en/events/calendar.ics").content).walk("VEVENT")
+    }
+    assert "Renamed debate" in summaries and "Coming debate" not in summaries
+    events["loose"].archive(by=coordinator)
+    summaries = {
+        str(e["summary"])
+        for e in Calendar.from_ical(client.get("/en/events/calendar.ics").content).walk("VEVENT")
+    }
+    assert summaries == {"Renamed debate", "Old training"}
+
+
+def test_each_language_gets_its_own_calendar(client, events):
+    english = client.get("/en/events/calendar.ics").content
+    french = client.get("/fr/events/calendar.ics").content
+    assert b"/fr/events/coming-debate/" in french
+    assert b"/fr/events/" not in english

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from events.calendar import build_calendar
 from events.models import Event
 from practices.models import Practice
 from stakeholders.models import Stakeholder
+
+CALENDAR_CACHE_SECONDS = 24 * 3600
 
 
 def _by_series(events) -> list[dict]:
@@ -48,10 +54,13 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/event_detail.html", {"event": event})
 
 
-def _ics(request: HttpRequest, events, name: str, filename: str) -> HttpResponse:
-    body = build_calendar(
+def _calendar_body(request: HttpRequest, events, name: str) -> bytes:
+    return build_calendar(
         events, lambda event: request.build_absolute_uri(event.get_absolute_url()), name
     )
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -59,9 +68,22 @@ def _ics(request: HttpRequest, events, name: str, filename: str) -> HttpResponse
 
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     events = Event.objects.published().for_calendar()
-    return _ics(request, events, _("Events of the Nador partners' portal"), "nador-events.ics")
+    name = _("Events of the Nador partners' portal")
+    # Calendar applications poll this feed, and icalendar takes seconds for thousands of
+    # events: the body is kept in the shared cache under a key made of what it shows. Every
+    # save of an event moves its updated_at and publishing, archiving or the window moving
+    # on change the count, so a changed calendar gets a new key: nothing stale is served,
+    # whichever process or server answers.
+    state = events.aggregate(count=Count("pk"), changed=Max("updated_at"))
+    version = f"{get_language()}|{request.scheme}|{request.get_host()}|{state}"
+    key = "calendar-ics:" + hashlib.sha256(version.encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = _calendar_body(request, events, name)
+        cache.set(key, body, CALENDAR_CACHE_SECONDS)
+    return _ics_response(body, "nador-events.ics")
 
 
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event.objects.published(), slug=slug)
-    return _ics(request, [event], event.title, f"{event.slug}.ics")
+    return _ics_response(_calendar_body(request, [event], event.title), f"{event.slug}.ics")
