@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
@@ -309,6 +310,13 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
                 ValidationError(constraint.get_violation_error_message())
             )
         exclude = {*errors, "search_vector"}
+        # A choice (status, language, country) that is one of the field's codes: Django
+        # would list all the choices again for each row (250 countries).
+        exclude.update(
+            name
+            for name, codes in self.choice_codes.items()
+            if str(getattr(instance, name)) in codes
+        )
         exclude.update(
             field.name
             for field in Practice._meta.concrete_fields
@@ -327,6 +335,14 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
                 errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    @cached_property
+    def choice_codes(self) -> dict[str, set[str]]:
+        return {
+            field.name: {str(code) for code, _label in field.flatchoices}
+            for field in Practice._meta.concrete_fields
+            if field.choices and field.name in self.fields
+        }
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
