@@ -283,12 +283,14 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         self.stakeholder_lookup = Lookup(Stakeholder, ("name", "slug"))
         self.held_links = None
         self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
+        self.pending: dict[type, list] = {}
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self.stakeholder_lookup.reset()
         # Practices saved without history, whose versions are written in bulk at the end.
         self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
+        self.pending = {}
 
     def get_diff_class(self):
         return NoDiff
@@ -443,15 +445,18 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
                 for stakeholder, role in roles
                 if (stakeholder.pk, role) not in current
             ]
-            if missing:
+            if new:
+                self.pend(missing)
+            elif missing:
                 StakeholderRole.objects.bulk_create(missing)
         indicators = getattr(instance, "_import_indicators", None)
         if indicators is not None and (new or not self._indicators_unchanged(instance)):
-            if not new:
+            rows = [Indicator(practice=instance, **values) for values in indicators]
+            if new:
+                self.pend(rows)
+            else:
                 instance.indicators.all().delete()
-            Indicator.objects.bulk_create(
-                Indicator(practice=instance, **values) for values in indicators
-            )
+                Indicator.objects.bulk_create(rows)
         if hasattr(instance, "skip_history_when_saving"):
             del instance.skip_history_when_saving
             self.saved["+" if new else "~"].append(instance)
@@ -462,14 +467,22 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         wanted = field.clean(row)
         manager = getattr(instance, field.attribute)
         if new:
-            if wanted:
-                through = manager.through
-                source, target = manager.source_field_name, manager.target_field_name
-                through.objects.bulk_create(
-                    through(**{source: instance, target: obj}) for obj in wanted
-                )
+            through = manager.through
+            source, target = manager.source_field_name, manager.target_field_name
+            self.pend(through(**{source: instance, target: obj}) for obj in wanted)
         elif not self._links_unchanged(instance, field, row):
             manager.set(wanted)
+
+    def pend(self, rows) -> None:
+        """Rows linked to a new practice, inserted in bulk by flush(): a new practice has
+        no links to compare or delete."""
+        for row in rows:
+            self.pending.setdefault(type(row), []).append(row)
+
+    def flush(self) -> None:
+        for model, rows in self.pending.items():
+            model.objects.bulk_create(rows, batch_size=2000)
+        self.pending = {}
 
     def _record_history(self) -> None:
         """One version per imported practice, with its many-to-many links, in bulk."""
@@ -497,6 +510,7 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
 
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
+        self.flush()  # in a dry run too: the report holds what a confirmation would do
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return  # rolled back: nothing to record or refresh
         self._record_history()

@@ -59,9 +59,9 @@ def test_new_rows_cost_a_bounded_number_of_queries_each(reference):
     five = queries_of(practices_file(5))
     Practice.objects.all().delete()
     twenty_five = queries_of(practices_file(25))
-    # Per new row: a savepoint and its release, the insert, one insert per many-to-many
-    # column, roles and indicators. Nothing per row for lookups, history or derived data.
-    assert twenty_five - five <= 20 * 8
+    # Per new row: a savepoint, its release and the insert. Links, roles, indicators,
+    # history and derived data are written in bulk at the end; lookups are read once.
+    assert twenty_five - five <= 20 * 3
 
 
 def test_updated_and_unchanged_rows_cost_a_few_queries_each(reference):
