@@ -13,9 +13,12 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import ModelInstanceLoader
+from simple_history.models import HistoricalRecords
 
 from practices.models import (
     CooperationLevel,
@@ -140,6 +143,81 @@ def indicator_key(values: dict) -> tuple:
     return tuple(values[key] for key in ("label", "achieved", "target", "unit", "position"))
 
 
+#: Existing practices are read this many at a time, with their links (a bounded IN list).
+LOAD_CHUNK = 500
+M2M_FIELDS = ("themes", "objectives", "principles", "target_groups", "areas", "cooperation_levels")
+
+
+class PrefetchingInstanceLoader(ModelInstanceLoader):
+    """Reads the practices a file updates before the first row, a chunk of slugs at a
+    time, with their organisation, programme and indicators, and the ids of their links and
+    roles (kept on the resource): comparing a row with its practice (skip_unchanged) then
+    costs no query."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.key = resource.fields[resource.get_import_id_fields()[0]]
+        self.instances: dict = {}
+        if dataset is None or self.key.column_name not in (dataset.headers or []):
+            return
+        keys = []
+        for row in dataset.dict:
+            try:
+                keys.append(self.key.clean(row))
+            except ValueError:
+                continue  # the row reports its own error
+        resource.existing_links = links = {}
+        resource.existing_roles = roles = {}
+        for start in range(0, len(keys), LOAD_CHUNK):
+            chunk = keys[start : start + LOAD_CHUNK]
+            ids = []
+            for instance in self.get_queryset().filter(**{f"{self.key.attribute}__in": chunk}):
+                self.instances[getattr(instance, self.key.attribute)] = instance
+                ids.append(instance.pk)
+                links[instance.pk] = {name: set() for name in M2M_FIELDS}
+                roles[instance.pk] = {}
+            # The links as id pairs: no model object per link (150,000 for 10,000 rows).
+            for name in M2M_FIELDS:
+                field = Practice._meta.get_field(name)
+                source, target = field.m2m_column_name(), field.m2m_reverse_name()
+                pairs = field.remote_field.through.objects.filter(**{f"{source}__in": ids})
+                for practice_id, target_id in pairs.values_list(source, target):
+                    links[practice_id][name].add(target_id)
+            existing = StakeholderRole.objects.filter(practice_id__in=ids)
+            for pk, practice_id, stakeholder_id, role in existing.values_list(
+                "pk", "practice_id", "stakeholder_id", "role"
+            ):
+                roles[practice_id][(stakeholder_id, role)] = pk
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            # The search vector is derived data, recomputed at the end of the import: not
+            # read, and not written back by each row's save.
+            .defer("search_vector")
+            .select_related("organisation", "programme")
+            .prefetch_related("indicators")
+        )
+
+    def get_instance(self, row):
+        return self.instances.get(self.key.clean(row))
+
+
+class NoDiff:
+    """The import report shows no field-by-field diff (skip_html_diff): reading every
+    field of a row before and after its save, links included, cost queries per row."""
+
+    def __init__(self, resource, instance, new):
+        pass
+
+    def compare_with(self, resource, instance):
+        pass
+
+    def as_html(self):
+        return []
+
+
 class PracticeResource(PortalResourceMixin, resources.ModelResource):
     organisation = fields.Field(
         attribute="organisation",
@@ -217,14 +295,85 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
         skip_html_diff = True
+        instance_loader_class = PrefetchingInstanceLoader
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.stakeholder_lookup = Lookup(Stakeholder, ("name", "slug"))
+        self.held_links = None
+        self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
+        self.pending: dict[type, list] = {}
+        # Filled by the instance loader: link ids and roles of the existing practices.
+        self.existing_links: dict[int, dict[str, set[int]]] = {}
+        self.existing_roles: dict[int, dict[tuple[int, str], int]] = {}
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self.stakeholder_lookup.reset()
+        # Practices saved without history, whose versions are written in bulk at the end.
+        self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
+        self.pending = {}
+
+    def get_diff_class(self):
+        return NoDiff
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """full_clean without its per-row queries, with the same errors:
+
+        - the check constraint (an end before the start) is tested in Python; Django tests
+          it with a query between two savepoints;
+        - a foreign key found by the widget's lookup was just read from its table: it is
+          not looked up again (an empty one is still cleaned: "this field is required");
+        - the slug is the import's key: an existing practice keeps its own, and a new one
+          was not found by the instance loader, so it is free (the file's own duplicates
+          are refused before the import)."""
+        errors = dict(import_validation_errors or {})
+        if instance.start_date and instance.end_date and instance.end_date < instance.start_date:
+            (constraint,) = Practice._meta.constraints
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                ValidationError(constraint.get_violation_error_message())
+            )
+        exclude = {*errors, "search_vector"}
+        # A choice (status, language, country) that is one of the field's codes: Django
+        # would list all the choices again for each row (250 countries).
+        exclude.update(
+            name
+            for name, codes in self.choice_codes.items()
+            if str(getattr(instance, name)) in codes
+        )
+        exclude.update(
+            field.name
+            for field in Practice._meta.concrete_fields
+            if field.many_to_one
+            and getattr(instance, field.attname) is not None
+            and field.name in self.fields
+        )
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if validate_unique and "slug" not in errors:
+            try:
+                instance.validate_unique(exclude=[*errors, "slug"])
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    @cached_property
+    def choice_codes(self) -> dict[str, set[str]]:
+        return {
+            field.name: {str(code) for code, _label in field.flatchoices}
+            for field in Practice._meta.concrete_fields
+            if field.choices and field.name in self.fields
+        }
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        # One version per row, written in bulk by after_import, instead of one per save
+        # and per many-to-many change (each of which re-read the practice).
+        instance.skip_history_when_saving = True
+        instance._import_new = instance._state.adding
 
     def dehydrate_stakeholders(self, practice: Practice) -> str:
         return SEPARATOR.join(
@@ -236,7 +385,7 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
             format_indicator(indicator) for indicator in practice.indicators.all()
         )
 
-    def import_instance(self, instance, row, **kwargs):
+    def _import_instance(self, instance, row, **kwargs):
         errors: dict = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -255,18 +404,50 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        # django-import-export deep-copies the instance next (the "original" of skip_row):
+        # the prefetched links are held aside meanwhile, not copied, and put back below.
+        self.held_links = instance.__dict__.pop("_prefetched_objects_cache", None)
+
+    def import_instance(self, instance, row, **kwargs):
+        if self.held_links is not None:
+            instance._prefetched_objects_cache = self.held_links
+            self.held_links = None
+        self._import_instance(instance, row, **kwargs)
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if instance.pk is None or not super().skip_row(
-            instance, original, row, import_validation_errors
-        ):
+        """django-import-export's skip_unchanged, with the links compared with the
+        prefetched ones, and the roles and indicators too."""
+        if instance.pk is None or import_validation_errors:
             return False
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget):
+                if field.column_name in row and not self._links_unchanged(instance, field, row):
+                    return False
+            elif field.get_value(instance) != field.get_value(original):
+                return False
         return self._roles_unchanged(instance) and self._indicators_unchanged(instance)
+
+    def _links_unchanged(self, instance, field, row) -> bool:
+        known = self.existing_links.get(instance.pk)
+        if known is None:
+            current = {obj.pk for obj in getattr(instance, field.attribute).all()}
+        else:
+            current = known[field.attribute]
+        return current == {obj.pk for obj in field.clean(row)}
+
+    def _current_roles(self, instance) -> dict[tuple[int, str], int]:
+        known = self.existing_roles.get(instance.pk)
+        if known is None:
+            return {(r.stakeholder_id, r.role): r.pk for r in instance.roles.all()}
+        return known
 
     def _roles_unchanged(self, instance) -> bool:
         wanted = getattr(instance, "_import_stakeholders", None)
         if wanted is None:
             return True
-        current = {(role.stakeholder_id, role.role) for role in instance.roles.all()}
+        current = set(self._current_roles(instance))
         return current == {(stakeholder.pk, role) for stakeholder, role in wanted}
 
     def _indicators_unchanged(self, instance) -> bool:
@@ -280,27 +461,91 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         return current == [indicator_key(values) for values in wanted]
 
     def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
+        new = getattr(instance, "_import_new", False)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                self._save_links(instance, field, new, row)
         roles = getattr(instance, "_import_stakeholders", None)
         if roles is not None:
             wanted = {(stakeholder.pk, role) for stakeholder, role in roles}
-            for existing in instance.roles.all():
-                if (existing.stakeholder_id, existing.role) not in wanted:
-                    existing.delete()
-            for stakeholder, role in roles:
-                StakeholderRole.objects.get_or_create(
-                    practice=instance, stakeholder=stakeholder, role=role
-                )
+            current = {} if new else self._current_roles(instance)
+            obsolete = [pk for key, pk in current.items() if key not in wanted]
+            if obsolete:
+                StakeholderRole.objects.filter(pk__in=obsolete).delete()
+            missing = [
+                StakeholderRole(practice=instance, stakeholder=stakeholder, role=role)
+                for stakeholder, role in roles
+                if (stakeholder.pk, role) not in current
+            ]
+            if new:
+                self.pend(missing)
+            elif missing:
+                StakeholderRole.objects.bulk_create(missing)
         indicators = getattr(instance, "_import_indicators", None)
-        if indicators is not None and not self._indicators_unchanged(instance):
-            instance.indicators.all().delete()
-            Indicator.objects.bulk_create(
-                Indicator(practice=instance, **values) for values in indicators
-            )
+        if indicators is not None and (new or not self._indicators_unchanged(instance)):
+            rows = [Indicator(practice=instance, **values) for values in indicators]
+            if new:
+                self.pend(rows)
+            else:
+                instance.indicators.all().delete()
+                Indicator.objects.bulk_create(rows)
+        if hasattr(instance, "skip_history_when_saving"):
+            del instance.skip_history_when_saving
+            self.saved["+" if new else "~"].append(instance)
+
+    def _save_links(self, instance, field, new: bool, row) -> None:
+        """The links of one many-to-many column: inserted in one statement for a new
+        practice, left alone when unchanged (compared with the prefetched ones)."""
+        wanted = field.clean(row)
+        manager = getattr(instance, field.attribute)
+        if new:
+            through = manager.through
+            source, target = manager.source_field_name, manager.target_field_name
+            self.pend(through(**{source: instance, target: obj}) for obj in wanted)
+        elif not self._links_unchanged(instance, field, row):
+            manager.set(wanted)
+
+    def pend(self, rows) -> None:
+        """Rows linked to a new practice, inserted in bulk by flush(): a new practice has
+        no links to compare or delete."""
+        for row in rows:
+            self.pending.setdefault(type(row), []).append(row)
+
+    def flush(self) -> None:
+        for model, rows in self.pending.items():
+            model.objects.bulk_create(rows, batch_size=2000)
+        self.pending = {}
+
+    def _record_history(self) -> None:
+        """One version per imported practice, with its many-to-many links, in bulk."""
+        history = Practice.history.model
+        versions = {}
+        for kind, practices in self.saved.items():
+            if practices:
+                created = Practice.history.bulk_history_create(
+                    practices, update=kind == "~", batch_size=LOAD_CHUNK
+                )
+                versions.update((version.id, version.pk) for version in created)
+        ids = list(versions)
+        for field in history._history_m2m_fields:
+            model = HistoricalRecords.m2m_models[field]
+            through = field.remote_field.through
+            names = [f.attname for f in through._meta.fields]
+            source = field.m2m_column_name()
+            rows = []
+            for start in range(0, len(ids), LOAD_CHUNK):
+                links = through.objects.filter(**{f"{source}__in": ids[start : start + LOAD_CHUNK]})
+                for values in links.values_list(*names):
+                    attrs = dict(zip(names, values, strict=True))
+                    rows.append(model(history_id=versions[attrs[source]], **attrs))
+            model.objects.bulk_create(rows, batch_size=2000)
 
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
-        if not kwargs.get("dry_run"):
-            Practice.objects.filter(
-                slug__in=[row.get("slug") for row in dataset.dict]
-            ).refresh_derived()
+        self.flush()  # in a dry run too: the report holds what a confirmation would do
+        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
+            return  # rolled back: nothing to record or refresh
+        self._record_history()
+        saved = [practice.pk for practices in self.saved.values() for practice in practices]
+        if saved:
+            Practice.objects.filter(pk__in=saved).refresh_derived()
