@@ -25,57 +25,28 @@ def _blank(choices) -> list:
     return [("", _("Any")), *choices]
 
 
+def _by_key(model, key: str, label) -> forms.ModelChoiceField:
+    """An optional choice among a taxonomy, sent as the key the public list uses."""
+    return forms.ModelChoiceField(
+        model.objects.all(), to_field_name=key, required=False, empty_label=_("Any"), label=label
+    )
+
+
 class ReportFilterForm(forms.Form):
     """Shown on the dashboard; the selection itself reads request.GET (practices.selection)
     so that the dashboard, its exports and the public list agree on every parameter."""
 
-    theme = forms.ModelChoiceField(
-        Theme.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Any"),
-        label=_("Theme"),
-    )
-    objective = forms.ModelChoiceField(
-        GcmObjective.objects.all(),
-        to_field_name="number",
-        required=False,
-        empty_label=_("Any"),
-        label=_("GCM objective"),
-    )
-    principle = forms.ModelChoiceField(
-        GuidingPrinciple.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Any"),
-        label=_("Guiding principle"),
-    )
-    target_group = forms.ModelChoiceField(
-        TargetGroup.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Any"),
-        label=_("Target group"),
-    )
-    area = forms.ModelChoiceField(
-        InterventionArea.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Any"),
-        label=_("Area of intervention"),
-    )
+    theme = _by_key(Theme, "slug", _("Theme"))
+    objective = _by_key(GcmObjective, "number", _("GCM objective"))
+    principle = _by_key(GuidingPrinciple, "slug", _("Guiding principle"))
+    target_group = _by_key(TargetGroup, "slug", _("Target group"))
+    area = _by_key(InterventionArea, "slug", _("Area of intervention"))
     country = forms.ChoiceField(required=False, label=_("Country"))
     stakeholder_kind = forms.ChoiceField(
         choices=_blank(StakeholderKind.choices), required=False, label=_("Kind of stakeholder")
     )
     status = forms.ChoiceField(choices=_blank(Status.choices), required=False, label=_("Status"))
-    series = forms.ModelChoiceField(
-        EventSeries.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Any"),
-        label=_("Event series"),
-    )
+    series = _by_key(EventSeries, "slug", _("Event series"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
