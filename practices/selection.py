@@ -25,14 +25,18 @@ def values_of(params: QueryDict | dict, name: str) -> list[str]:
     return [value.strip() for value in values if value and value.strip()]
 
 
-def filtered_practices(params, base_qs: QuerySet) -> QuerySet:
-    """The practices of `base_qs` that the public list's parameters select, through the
-    list's own FilterSet: an export carries exactly the filters of the page it came from.
-    An unknown or malformed value selects nothing."""
+def select_practices(params, base_qs: QuerySet) -> tuple[PracticeFilter, QuerySet]:
+    """The public list's FilterSet over `base_qs` and what it selects: nothing when a value
+    is unknown or malformed, never the unfiltered list. The list page, its feed and every
+    export read their practices here, so a download carries exactly the page's filters."""
     filterset = PracticeFilter(params, queryset=base_qs)
     if not filterset.is_valid():
-        return base_qs.none()
-    return filterset.qs
+        return filterset, base_qs.none()
+    return filterset, filterset.qs
+
+
+def filtered_practices(params, base_qs: QuerySet) -> QuerySet:
+    return select_practices(params, base_qs)[1]
 
 
 def with_status(params, queryset: QuerySet) -> QuerySet:

@@ -18,6 +18,7 @@ from practices.facets import FACET_TITLES, facets_and_total
 from practices.filters import FILTER_NAMES, PracticeFilter
 from practices.models import Practice, StakeholderRole, Status, Theme
 from practices.search import rank_by_relevance, snippets
+from practices.selection import select_practices
 
 PER_PAGE = 20
 # Ranking reads every match's search vector: beyond this many matches (a common word over
@@ -87,10 +88,7 @@ def _sort(params: QueryDict, searching: bool) -> str:
 
 def filtered_practices(params: QueryDict) -> tuple[PracticeFilter, object]:
     """The filterset and the matching published practices (none when a value is unknown)."""
-    filterset = PracticeFilter(params, queryset=Practice.objects.published())
-    if not filterset.is_valid():
-        return filterset, Practice.objects.none()
-    return filterset, filterset.qs
+    return select_practices(params, Practice.objects.published())
 
 
 def _ordered(practices, sort: str, search_text: str, total: int | None):
