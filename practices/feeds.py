@@ -9,8 +9,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from practices.filters import PracticeFilter
 from practices.models import Practice
+from practices.selection import filtered_practices
 
 FEED_SIZE = 30
 
@@ -28,10 +28,8 @@ class PracticeFeed(Feed):
         return reverse("practices:list") + (f"?{query}" if query else "")
 
     def items(self, params):
-        filterset = PracticeFilter(params, queryset=Practice.objects.published())
-        if not filterset.is_valid():
-            return Practice.objects.none()
-        return filterset.qs.order_by("-published_at", "pk")[:FEED_SIZE]
+        practices = filtered_practices(params, Practice.objects.published())
+        return practices.order_by("-published_at", "pk")[:FEED_SIZE]
 
     def item_title(self, practice: Practice) -> str:
         return practice.title
