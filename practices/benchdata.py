@@ -32,6 +32,7 @@ from practices.models import (
     GuidingPrinciple,
     InterventionArea,
     Practice,
+    PracticeSearch,
     Programme,
     StakeholderRole,
     Status,
@@ -278,18 +279,19 @@ def refresh_derived_data() -> None:
 # the names of each practice's stakeholders aggregated in one pass (a hash join) rather
 # than one subquery per practice.
 SEARCH_VECTOR_SQL = """
-UPDATE practices_practice AS p SET search_vector =
+INSERT INTO practices_practicesearch (practice_id, vector)
+SELECT p.id,
     setweight(to_tsvector('nador_search', coalesce(p.title, '')), 'A')
     || setweight(to_tsvector('nador_search', coalesce(p.summary, '')), 'B')
     || setweight(to_tsvector('nador_search', concat_ws(' ',
         p.impact, p.lessons_learnt, p.city, n.names)), 'C')
-FROM practices_practice AS q LEFT JOIN (
+FROM practices_practice AS p LEFT JOIN (
     SELECT r.practice_id, string_agg(s.name, ' ') AS names
     FROM practices_stakeholderrole AS r
     JOIN stakeholders_stakeholder AS s ON s.id = r.stakeholder_id
     GROUP BY r.practice_id
-) AS n ON n.practice_id = q.id
-WHERE q.id = p.id
+) AS n ON n.practice_id = p.id
+ON CONFLICT (practice_id) DO UPDATE SET vector = EXCLUDED.vector
 """
 
 
@@ -566,6 +568,7 @@ def clear(prefix: str = PREFIX) -> int:
         for table in _link_tables()[:6]
     ]
     statements += [
+        f"DELETE FROM {PracticeSearch._meta.db_table} WHERE practice_id IN ({bench_practices})",
         f"DELETE FROM {Practice._meta.get_field('indicators').related_model._meta.db_table} "
         f"WHERE practice_id IN ({bench_practices})",
         f"DELETE FROM {practice_table} WHERE slug LIKE {like}",

@@ -158,16 +158,12 @@ LABELS_SQL = """
     UNION ALL SELECT 'stakeholder', id::text, slug, name FROM stakeholders_stakeholder
 """
 
-# The bitmap of the practices matching a full-text search, built in SQL from the GIN
-# index: one byte per 8 ids, as hex, cast to bit varying. No status condition: the
-# bitmap is ANDed with that of the published practices, and the status index would only
-# add a scan of 90,000 entries at 100k.
+# The bitmap of the practices matching a full-text search, as long as the others: built
+# from the GIN index by the SQL function practice_search_bits (migration 0007). No status
+# condition: the bitmap is ANDed with that of the published practices.
 SEARCH_BITS_SQL = (
-    "SELECT ('x' || string_agg(lpad(to_hex(COALESCE(m.b, 0)), 2, '0'), '' ORDER BY n))"
-    "::bit varying AS bits FROM f0, generate_series(0, length(f0.bits) / 8 - 1) n "
-    "LEFT JOIN (SELECT id / 8 AS byte, bit_or(128 >> (id %% 8)::int) AS b "
-    "FROM practices_practice WHERE search_vector @@ "
-    "websearch_to_tsquery('nador_search', %s) GROUP BY 1) m ON m.byte = n"
+    "SELECT practice_search_bits(websearch_to_tsquery('nador_search', %s), length(f0.bits)) "
+    "AS bits FROM f0"
 )
 
 

@@ -193,9 +193,6 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
         return (
             super()
             .get_queryset()
-            # The search vector is derived data, recomputed at the end of the import: not
-            # read, and not written back by each row's save.
-            .defer("search_vector")
             .select_related("organisation", "programme")
             .prefetch_related("indicators")
         )
@@ -333,7 +330,7 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
             errors.setdefault(NON_FIELD_ERRORS, []).append(
                 ValidationError(constraint.get_violation_error_message())
             )
-        exclude = {*errors, "search_vector"}
+        exclude = set(errors)
         # A choice (status, language, country) that is one of the field's codes: Django
         # would list all the choices again for each row (250 countries).
         exclude.update(

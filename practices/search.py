@@ -3,8 +3,8 @@
 On PostgreSQL a stored, weighted search vector (title A, summary B, the rest C) in the
 ``nador_search`` text search configuration: the 'simple' dictionary behind ``unaccent``,
 so that "cafes" finds "cafés" in French and Spanish texts. Both are created by the
-migration 0003. Elsewhere (SQLite in development) a case-insensitive ``icontains``
-over the same fields.
+migration 0003; the vectors live in a narrow table of their own, PracticeSearch (0007).
+Elsewhere (SQLite in development) a case-insensitive ``icontains`` over the same fields.
 """
 
 from __future__ import annotations
@@ -77,9 +77,23 @@ def search_vector_expression():
 
 
 def update_search_vector(queryset) -> int:
+    """Write the vectors of the practices of `queryset` into their narrow table
+    (practices.models.PracticeSearch): one INSERT ... SELECT whatever their number."""
     if not uses_postgres():
         return 0
-    return queryset.update(search_vector=search_vector_expression())
+    from practices.models import PracticeSearch
+
+    vectors = queryset.order_by().annotate(v=search_vector_expression()).values_list("pk", "v")
+    select, params = vectors.query.sql_with_params()
+    table = PracticeSearch._meta.db_table
+    with connection.cursor() as cursor:
+        # The SELECT is Django's own compilation of the queryset; values are parameters.
+        cursor.execute(
+            f"INSERT INTO {table} (practice_id, vector) {select} "  # noqa: S608
+            "ON CONFLICT (practice_id) DO UPDATE SET vector = EXCLUDED.vector",
+            params,
+        )
+        return cursor.rowcount
 
 
 def _search_query(text: str) -> SearchQuery:
@@ -90,7 +104,7 @@ def search_condition(text: str) -> Q:
     """The condition a practice meets when it matches the words of ``text``."""
     text = clean_query(text)
     if uses_postgres():
-        return Q(search_vector=_search_query(text))
+        return Q(search__vector=_search_query(text))
     from practices.models import StakeholderRole
 
     condition = Q()
@@ -109,7 +123,7 @@ def rank_by_relevance(queryset, text: str):
     """Order matches best first: SearchRank on PostgreSQL, title matches first elsewhere."""
     text = clean_query(text)
     if uses_postgres():
-        rank = SearchRank(F("search_vector"), _search_query(text))
+        rank = SearchRank(F("search__vector"), _search_query(text))
         return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "pk")
     title_match = Q()
     for word in text.split():

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from practices.models import Practice, StakeholderRole
+from practices.models import Practice, PracticeSearch, StakeholderRole
 from tests.conftest import make_practice, make_stakeholder
 
 LIST = "/en/practices/"
@@ -122,3 +122,21 @@ def test_renaming_a_stakeholder_refreshes_the_search_of_its_practices(client, as
     asticude.save()
     asticude.refresh_derived()
     assert titles(client.get("/en/practices/?q=zaytouna")) == ["Harbour welcome desk"]
+
+
+def test_search_vectors_live_in_their_narrow_table_and_go_with_their_practice(asticude):
+    practice = make_practice(asticude, "Football for inclusion", summary="Matches for all.")
+    written = Practice.objects.update_search_vector()
+    vectors = PracticeSearch.objects.filter(practice=practice)
+    if connection.vendor != "postgresql":
+        assert (written, vectors.exists()) == (0, False)  # SQLite searches the texts
+        return
+    assert written == 1
+    assert "'football'" in str(vectors.get().vector)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = %s", [PracticeSearch._meta.db_table]
+        )
+        assert "toast_tuple_target=128" in cursor.fetchone()[0]
+    practice.delete()
+    assert not vectors.exists()
