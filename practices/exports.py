@@ -283,14 +283,14 @@ def database_csv(resource, queryset: QuerySet) -> Iterator[bytes] | None:
     return sql_export.csv_chunks(header, query, queryset.db)
 
 
-def in_pieces(chunks: Iterable[str], size: int = PIECE_CHARS) -> Iterator[str]:
-    """Lines joined into pieces of about `size` characters: one write to the client per
-    piece, not per line."""
+def in_pieces(chunks: Iterable[str]) -> Iterator[str]:
+    """Lines joined into pieces of about PIECE_CHARS characters: one write to the client
+    per piece, not per line."""
     pending, length = [], 0
     for chunk in chunks:
         pending.append(chunk)
         length += len(chunk)
-        if length >= size:
+        if length >= PIECE_CHARS:
             yield "".join(pending)
             pending, length = [], 0
     if pending:

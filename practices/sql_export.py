@@ -151,8 +151,8 @@ def linked(
         Sql(
             f"SELECT {practice_column} AS pk, string_agg({cell}, %s ORDER BY {', '.join(order)})"
             f" AS cell FROM {table} WHERE {where} GROUP BY {practice_column}",
+            *params,  # those of `cell`, which comes first
             separator,
-            *params,
         ),
     )
 
