@@ -4,6 +4,8 @@ Rows come from the Resource the admin uses, in chunks of CHUNK_SIZE read by prim
 with their relations prefetched: a chunk costs the same few queries whatever its size, so
 the number of queries grows with rows / CHUNK_SIZE only. CSV and JSON are streamed as
 they are produced; XLSX goes through openpyxl's write-only mode into a temporary file.
+On PostgreSQL the CSV of practices is written by the database itself, the same bytes
+(practices/sql_export.py, database_csv).
 """
 
 from __future__ import annotations
