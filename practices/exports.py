@@ -4,6 +4,8 @@ Rows come from the Resource the admin uses, in chunks of CHUNK_SIZE read by prim
 with their relations prefetched: a chunk costs the same few queries whatever its size, so
 the number of queries grows with rows / CHUNK_SIZE only. CSV and JSON are streamed as
 they are produced; XLSX goes through openpyxl's write-only mode into a temporary file.
+On PostgreSQL the CSV of practices is written by the database itself, the same bytes
+(practices/sql_export.py, database_csv).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -26,6 +29,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from events.models import Event
 from events.resources import EventResource
+from practices import sql_export
 from practices.models import Indicator, Practice, StakeholderRole
 from practices.resources import SEPARATOR, PracticeResource, format_indicator
 from practices.spreadsheets import (
@@ -38,6 +42,7 @@ from stakeholders.resources import StakeholderResource
 
 CHUNK_SIZE = 500
 PRACTICE_CHUNK_SIZE = 2000
+PIECE_CHARS = 64 * 1024
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -242,6 +247,9 @@ def file_name(kind: str, fmt: str, params) -> str:
 
 def export_response(export_type: ExportType, queryset: QuerySet, fmt: str, params):
     resource = export_type.resource()
+    chunks = database_csv(resource, queryset) if fmt == "csv" else None
+    if chunks is not None:
+        return streaming_response(chunks, fmt, file_name(export_type.name, fmt, params))
     return download(
         resource.get_export_headers(),
         rows(resource, queryset),
@@ -262,12 +270,48 @@ def template_response(export_type: ExportType, fmt: str):
     return download(headers, [], fmt, f"{export_type.name}_template.{fmt}", export_type.name)
 
 
+def database_csv(resource, queryset: QuerySet) -> Iterator[bytes] | None:
+    """The CSV of practices written by PostgreSQL (practices/sql_export.py), the same bytes
+    as csv_lines(rows(...)); None where it cannot be (SQLite, a column it cannot write)."""
+    if not isinstance(resource, PracticeResource) or not sql_export.is_available(queryset.db):
+        return None
+    header = next(csv_lines(resource.get_export_headers(), []))
+    try:
+        query = sql_export.practice_csv_query(resource, queryset)
+    except EmptyResultSet:  # a filter that matches nothing (an unknown value)
+        return iter([header.encode()])
+    if query is None:
+        return None
+    return sql_export.csv_chunks(header, query, queryset.db)
+
+
+def in_pieces(chunks: Iterable[str]) -> Iterator[str]:
+    """Lines joined into pieces of about PIECE_CHARS characters: one write to the client
+    per piece, not per line."""
+    pending, length = [], 0
+    for chunk in chunks:
+        pending.append(chunk)
+        length += len(chunk)
+        if length >= PIECE_CHARS:
+            yield "".join(pending)
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending)
+
+
 def download(headers: list[str], data: Iterable[list], fmt: str, name: str, sheet_title: str):
     if fmt == "xlsx":
         response = FileResponse(xlsx_file(headers, data, sheet_title), content_type=FORMATS[fmt])
-    else:
-        chunks = csv_lines(headers, data) if fmt == "csv" else json_chunks(headers, data)
-        response = StreamingHttpResponse(chunks, content_type=FORMATS[fmt])
+        return with_download_headers(response, name)
+    chunks = csv_lines(headers, data) if fmt == "csv" else json_chunks(headers, data)
+    return streaming_response(in_pieces(chunks), fmt, name)
+
+
+def streaming_response(chunks: Iterable, fmt: str, name: str) -> StreamingHttpResponse:
+    return with_download_headers(StreamingHttpResponse(chunks, content_type=FORMATS[fmt]), name)
+
+
+def with_download_headers(response, name: str):
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     response["Cache-Control"] = "private, no-store"
     return response
