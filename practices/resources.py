@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError, transaction
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -146,6 +147,9 @@ def indicator_key(values: dict) -> tuple:
 #: Existing practices are read this many at a time, with their links (a bounded IN list).
 LOAD_CHUNK = 500
 M2M_FIELDS = ("themes", "objectives", "principles", "target_groups", "areas", "cooperation_levels")
+
+#: Written by every update, whichever columns changed.
+ALWAYS_UPDATED = ("updated_at", "updated_by")
 
 
 class PrefetchingInstanceLoader(ModelInstanceLoader):
@@ -296,6 +300,12 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         clean_model_instances = True
         skip_html_diff = True
         instance_loader_class = PrefetchingInstanceLoader
+        # Rows are saved with one bulk_create / bulk_update per batch instead of one
+        # INSERT / UPDATE and a savepoint per row; the import stays in one transaction
+        # (run_import), and a batch the database refuses is saved again row by row to
+        # report the rows at fault (bulk_create / bulk_update below).
+        use_bulk = True
+        batch_size = LOAD_CHUNK
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -374,6 +384,7 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         # and per many-to-many change (each of which re-read the practice).
         instance.skip_history_when_saving = True
         instance._import_new = instance._state.adding
+        instance._import_row = (kwargs.get("row_number"), row)
 
     def dehydrate_stakeholders(self, practice: Practice) -> str:
         return SEPARATOR.join(
@@ -418,14 +429,25 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """django-import-export's skip_unchanged, with the links compared with the
-        prefetched ones, and the roles and indicators too."""
+        prefetched ones, and the roles and indicators too. The practice's own columns that
+        changed are kept on it: bulk_update writes only those (and who changed it when)."""
         if instance.pk is None or import_validation_errors:
             return False
+        instance._import_changed = {
+            field.attribute
+            for field in self.get_import_fields()
+            if field.attribute
+            and not isinstance(field.widget, widgets.ManyToManyWidget)
+            and field.get_value(instance) != field.get_value(original)
+        }
+        if instance._import_changed:
+            return False
         for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget):
-                if field.column_name in row and not self._links_unchanged(instance, field, row):
-                    return False
-            elif field.get_value(instance) != field.get_value(original):
+            if (
+                isinstance(field.widget, widgets.ManyToManyWidget)
+                and field.column_name in row
+                and not self._links_unchanged(instance, field, row)
+            ):
                 return False
         return self._roles_unchanged(instance) and self._indicators_unchanged(instance)
 
@@ -497,19 +519,84 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         """The links of one many-to-many column: inserted in one statement for a new
         practice, left alone when unchanged (compared with the prefetched ones)."""
         wanted = field.clean(row)
-        manager = getattr(instance, field.attribute)
         if new:
-            through = manager.through
-            source, target = manager.source_field_name, manager.target_field_name
+            # Not saved yet (bulk mode): no related manager, the through model instead.
+            relation = Practice._meta.get_field(field.attribute)
+            through = relation.remote_field.through
+            source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
             self.pend(through(**{source: instance, target: obj}) for obj in wanted)
         elif not self._links_unchanged(instance, field, row):
-            manager.set(wanted)
+            getattr(instance, field.attribute).set(wanted)
 
     def pend(self, rows) -> None:
         """Rows linked to a new practice, inserted in bulk by flush(): a new practice has
         no links to compare or delete."""
         for row in rows:
             self.pending.setdefault(type(row), []).append(row)
+
+    def get_bulk_update_fields(self) -> list[str]:
+        """The practice's own columns of the import (not the links, roles and indicators,
+        written by save_m2m), and who changed it when."""
+        names = {field.attribute for field in self.get_import_fields()}
+        return [
+            field.name
+            for field in Practice._meta.concrete_fields
+            if not field.primary_key
+            and field.name not in self._meta.import_id_fields
+            and (field.name in names or field.name in ALWAYS_UPDATED)
+        ]
+
+    def _changed_fields(self, practices: list[Practice]) -> list[str]:
+        """The columns that changed in at least one of these practices (skip_row): an
+        UPDATE of every column of the file costs a CASE per column and row."""
+        everything = self.get_bulk_update_fields()
+        changed = set(ALWAYS_UPDATED)
+        for practice in practices:
+            changed.update(getattr(practice, "_import_changed", everything))
+        return [name for name in everything if name in changed]
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self._bulk_save(
+            self.create_instances,
+            lambda practices: Practice.objects.bulk_create(practices, batch_size=batch_size),
+            result,
+        )
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # bulk_update() does not call the fields' pre_save: updated_at is set here.
+        auto_now = [f for f in Practice._meta.concrete_fields if getattr(f, "auto_now", False)]
+        for practice in self.update_instances:
+            for field in auto_now:
+                field.pre_save(practice, add=False)
+        fields = self._changed_fields(self.update_instances)
+        self._bulk_save(
+            self.update_instances,
+            lambda practices: Practice.objects.bulk_update(
+                practices, fields, batch_size=batch_size
+            ),
+            result,
+        )
+
+    def _bulk_save(self, practices: list[Practice], save, result) -> None:
+        """Save a batch in one statement; when the database refuses it, save it again one
+        row at a time, each in a savepoint, to report the rows at fault with their number
+        (django-import-export would report one error for the whole batch)."""
+        if not practices:
+            return
+        try:
+            with transaction.atomic():
+                save(practices)
+        except DatabaseError:
+            for practice in practices:
+                try:
+                    with transaction.atomic():
+                        save([practice])
+                except DatabaseError as error:
+                    number, row = practice._import_row
+                    failure = self.get_error_result_class()(error, row=row, number=number)
+                    result.append_error_row(number, row, [failure])
+        finally:
+            practices.clear()
 
     def flush(self) -> None:
         for model, rows in self.pending.items():
@@ -542,9 +629,11 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
 
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
+        if result.has_errors() or result.has_validation_errors():
+            return  # rolled back: nothing to write, record or refresh
         self.flush()  # in a dry run too: the report holds what a confirmation would do
-        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
-            return  # rolled back: nothing to record or refresh
+        if kwargs.get("dry_run"):
+            return
         self._record_history()
         saved = [practice.pk for practices in self.saved.values() for practice in practices]
         if saved:
