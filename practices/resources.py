@@ -15,10 +15,12 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
+from import_export.results import RowResult
 from simple_history.models import HistoricalRecords
 
 from practices.models import (
@@ -150,6 +152,24 @@ M2M_FIELDS = ("themes", "objectives", "principles", "target_groups", "areas", "c
 
 #: Written by every update, whichever columns changed.
 ALWAYS_UPDATED = ("updated_at", "updated_by")
+
+
+def update_in_bulk(practices: list[Practice], fields: list[str], batch_size=None) -> None:
+    """bulk_update(), except for the columns that hold one value in every practice (when
+    and by whom they changed, a status set for all): one plain UPDATE for those, as
+    Django's bulk_update() writes a CASE with one WHEN per practice for every column."""
+    same, varying = {}, []
+    for name in fields:
+        attname = Practice._meta.get_field(name).attname
+        values = {getattr(practice, attname) for practice in practices}
+        if len(values) == 1:
+            same[attname] = values.pop()
+        else:
+            varying.append(name)
+    if varying:
+        Practice.objects.bulk_update(practices, varying, batch_size=batch_size)
+    if same:
+        Practice.objects.filter(pk__in=[practice.pk for practice in practices]).update(**same)
 
 
 def link_history_statement(field) -> str:
@@ -339,6 +359,7 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         self.held_links = None
         self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
         self.pending: dict[type, list] = {}
+        self.row_results: dict[int, RowResult] = {}
         # Filled by the instance loader: link ids and roles of the existing practices.
         self.existing_links: dict[int, dict[str, set[int]]] = {}
         self.existing_roles: dict[int, dict[tuple[int, str], int]] = {}
@@ -349,6 +370,12 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         # Practices saved without history, whose versions are written in bulk at the end.
         self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
         self.pending = {}
+        self.row_results = {}
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        # Saved later, in a batch: kept to report a row the database refuses (_bulk_save).
+        self.row_results[kwargs["row_number"]] = row_result
 
     def get_diff_class(self):
         return NoDiff
@@ -592,17 +619,17 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         )
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        # bulk_update() does not call the fields' pre_save: updated_at is set here.
-        auto_now = [f for f in Practice._meta.concrete_fields if getattr(f, "auto_now", False)]
+        # bulk_update() does not call the fields' pre_save: updated_at is set here, the
+        # same for the batch.
+        now = timezone.now()
         for practice in self.update_instances:
-            for field in auto_now:
-                field.pre_save(practice, add=False)
+            for field in Practice._meta.concrete_fields:
+                if getattr(field, "auto_now", False):
+                    setattr(practice, field.attname, now)
         fields = self._changed_fields(self.update_instances)
         self._bulk_save(
             self.update_instances,
-            lambda practices: Practice.objects.bulk_update(
-                practices, fields, batch_size=batch_size
-            ),
+            lambda practices: update_in_bulk(practices, fields, batch_size),
             result,
         )
 
@@ -622,8 +649,11 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
                         save([practice])
                 except DatabaseError as error:
                     number, row = practice._import_row
-                    failure = self.get_error_result_class()(error, row=row, number=number)
-                    result.append_error_row(number, row, [failure])
+                    row_result = self.row_results[number]
+                    row_result.import_type = RowResult.IMPORT_TYPE_ERROR
+                    row_result.errors.append(
+                        self.get_error_result_class()(error, row=row, number=number)
+                    )
         finally:
             practices.clear()
 
