@@ -254,20 +254,6 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
         return self.instances.get(self.key.clean(row))
 
 
-class NoDiff:
-    """The import report shows no field-by-field diff (skip_html_diff): reading every
-    field of a row before and after its save, links included, cost queries per row."""
-
-    def __init__(self, resource, instance, new):
-        pass
-
-    def compare_with(self, resource, instance):
-        pass
-
-    def as_html(self):
-        return []
-
-
 class PracticeResource(PortalResourceMixin, resources.ModelResource):
     organisation = fields.Field(
         attribute="organisation",
@@ -345,6 +331,10 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
         skip_html_diff = True
+        # No deep copy of each practice before its row (the "original" of a diff): the
+        # report shows no field-by-field diff, and skip_row compares the row with the
+        # practice's own values noted by after_init_instance.
+        skip_diff = True
         instance_loader_class = PrefetchingInstanceLoader
         # Rows are saved with one bulk_create / bulk_update per batch instead of one
         # INSERT / UPDATE and a savepoint per row; the import stays in one transaction
@@ -356,7 +346,6 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.stakeholder_lookup = Lookup(Stakeholder, ("name", "slug"))
-        self.held_links = None
         self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
         self.pending: dict[type, list] = {}
         self.row_results: dict[int, RowResult] = {}
@@ -376,9 +365,6 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         super().after_import_row(row, row_result, **kwargs)
         # Saved later, in a batch: kept to report a row the database refuses (_bulk_save).
         self.row_results[kwargs["row_number"]] = row_result
-
-    def get_diff_class(self):
-        return NoDiff
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """full_clean without its per-row queries, with the same errors:
@@ -449,7 +435,7 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
             format_indicator(indicator) for indicator in practice.indicators.all()
         )
 
-    def _import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance, row, **kwargs):
         errors: dict = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -470,15 +456,20 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
-        # django-import-export deep-copies the instance next (the "original" of skip_row):
-        # the prefetched links are held aside meanwhile, not copied, and put back below.
-        self.held_links = instance.__dict__.pop("_prefetched_objects_cache", None)
+        # What skip_row compares the row with (skip_diff: no deep copy of the practice).
+        if not new:
+            instance._import_original = {
+                field.attribute: field.get_value(instance) for field in self._own_fields
+            }
 
-    def import_instance(self, instance, row, **kwargs):
-        if self.held_links is not None:
-            instance._prefetched_objects_cache = self.held_links
-            self.held_links = None
-        self._import_instance(instance, row, **kwargs)
+    @cached_property
+    def _own_fields(self) -> list:
+        """The import's fields stored on the practice itself (not links, roles, indicators)."""
+        return [
+            field
+            for field in self.get_import_fields()
+            if field.attribute and not isinstance(field.widget, widgets.ManyToManyWidget)
+        ]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """django-import-export's skip_unchanged, with the links compared with the
@@ -486,12 +477,11 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         changed are kept on it: bulk_update writes only those (and who changed it when)."""
         if instance.pk is None or import_validation_errors:
             return False
+        before = instance._import_original
         instance._import_changed = {
             field.attribute
-            for field in self.get_import_fields()
-            if field.attribute
-            and not isinstance(field.widget, widgets.ManyToManyWidget)
-            and field.get_value(instance) != field.get_value(original)
+            for field in self._own_fields
+            if field.get_value(instance) != before[field.attribute]
         }
         if instance._import_changed:
             return False
