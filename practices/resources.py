@@ -602,6 +602,9 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         return [name for name in everything if name in changed]
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run and not using_transactions:
+            self.create_instances.clear()  # nothing to roll back: nothing written
+            return
         self._bulk_save(
             self.create_instances,
             lambda practices: Practice.objects.bulk_create(practices, batch_size=batch_size),
@@ -609,6 +612,9 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         )
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run and not using_transactions:
+            self.update_instances.clear()  # nothing to roll back: nothing written
+            return
         # bulk_update() does not call the fields' pre_save: updated_at is set here, the
         # same for the batch.
         now = timezone.now()
