@@ -14,10 +14,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
+from import_export.results import RowResult
 from simple_history.models import HistoricalRecords
 
 from practices.models import (
@@ -147,6 +150,53 @@ def indicator_key(values: dict) -> tuple:
 LOAD_CHUNK = 500
 M2M_FIELDS = ("themes", "objectives", "principles", "target_groups", "areas", "cooperation_levels")
 
+#: Written by every update, whichever columns changed.
+ALWAYS_UPDATED = ("updated_at", "updated_by")
+
+
+def update_in_bulk(practices: list[Practice], fields: list[str], batch_size=None) -> None:
+    """bulk_update(), except for the columns that hold one value in every practice (when
+    and by whom they changed, a status set for all): one plain UPDATE for those, as
+    Django's bulk_update() writes a CASE with one WHEN per practice for every column."""
+    same, varying = {}, []
+    for name in fields:
+        attname = Practice._meta.get_field(name).attname
+        values = {getattr(practice, attname) for practice in practices}
+        if len(values) == 1:
+            same[attname] = values.pop()
+        else:
+            varying.append(name)
+    if varying:
+        Practice.objects.bulk_update(practices, varying, batch_size=batch_size)
+    if same:
+        Practice.objects.filter(pk__in=[practice.pk for practice in practices]).update(**same)
+
+
+def link_history_statement(field) -> str:
+    """An INSERT … SELECT that copies the links of one many-to-many field into the
+    history of the versions whose ids fill its IN (%s): done in the database, without a
+    model object per link (about 100,000 for 10,000 practices)."""
+    history = Practice.history.model
+    model = HistoricalRecords.m2m_models[field]
+    through = field.remote_field.through
+    quote = connection.ops.quote_name
+    copied = [f.attname for f in through._meta.concrete_fields]
+    columns = [model._meta.get_field(name).column for name in copied]
+    columns.append(model._meta.get_field("history").column)
+    values = [f"link.{quote(through._meta.get_field(name).column)}" for name in copied]
+    version_id = f"version.{quote(history._meta.pk.column)}"
+    # Names from model metadata, quoted; the ids are parameters.
+    table = quote(model._meta.db_table)
+    return (
+        f"INSERT INTO {table} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"SELECT {', '.join(values)}, {version_id} "
+        f"FROM {quote(through._meta.db_table)} link "
+        f"JOIN {quote(history._meta.db_table)} version "
+        f"ON version.{quote(history._meta.get_field('id').column)} "
+        f"= link.{quote(field.m2m_column_name())} "
+        f"WHERE {version_id} IN (%s)"
+    )
+
 
 class PrefetchingInstanceLoader(ModelInstanceLoader):
     """Reads the practices a file updates before the first row, a chunk of slugs at a
@@ -199,20 +249,6 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
 
     def get_instance(self, row):
         return self.instances.get(self.key.clean(row))
-
-
-class NoDiff:
-    """The import report shows no field-by-field diff (skip_html_diff): reading every
-    field of a row before and after its save, links included, cost queries per row."""
-
-    def __init__(self, resource, instance, new):
-        pass
-
-    def compare_with(self, resource, instance):
-        pass
-
-    def as_html(self):
-        return []
 
 
 class PracticeResource(PortalResourceMixin, resources.ModelResource):
@@ -292,14 +328,24 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
         skip_html_diff = True
+        # No deep copy of each practice before its row (the "original" of a diff): the
+        # report shows no field-by-field diff, and skip_row compares the row with the
+        # practice's own values noted by after_init_instance.
+        skip_diff = True
         instance_loader_class = PrefetchingInstanceLoader
+        # Rows are saved with one bulk_create / bulk_update per batch instead of one
+        # INSERT / UPDATE and a savepoint per row; the import stays in one transaction
+        # (run_import), and a batch the database refuses is saved again row by row to
+        # report the rows at fault (bulk_create / bulk_update below).
+        use_bulk = True
+        batch_size = LOAD_CHUNK
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.stakeholder_lookup = Lookup(Stakeholder, ("name", "slug"))
-        self.held_links = None
         self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
         self.pending: dict[type, list] = {}
+        self.row_results: dict[int, RowResult] = {}
         # Filled by the instance loader: link ids and roles of the existing practices.
         self.existing_links: dict[int, dict[str, set[int]]] = {}
         self.existing_roles: dict[int, dict[tuple[int, str], int]] = {}
@@ -310,9 +356,12 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         # Practices saved without history, whose versions are written in bulk at the end.
         self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
         self.pending = {}
+        self.row_results = {}
 
-    def get_diff_class(self):
-        return NoDiff
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        # Saved later, in a batch: kept to report a row the database refuses (_bulk_save).
+        self.row_results[kwargs["row_number"]] = row_result
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """full_clean without its per-row queries, with the same errors:
@@ -371,6 +420,7 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         # and per many-to-many change (each of which re-read the practice).
         instance.skip_history_when_saving = True
         instance._import_new = instance._state.adding
+        instance._import_row = (kwargs.get("row_number"), row)
 
     def dehydrate_stakeholders(self, practice: Practice) -> str:
         return SEPARATOR.join(
@@ -382,7 +432,7 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
             format_indicator(indicator) for indicator in practice.indicators.all()
         )
 
-    def _import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance, row, **kwargs):
         errors: dict = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -403,26 +453,41 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
-        # django-import-export deep-copies the instance next (the "original" of skip_row):
-        # the prefetched links are held aside meanwhile, not copied, and put back below.
-        self.held_links = instance.__dict__.pop("_prefetched_objects_cache", None)
+        # What skip_row compares the row with (skip_diff: no deep copy of the practice).
+        if not new:
+            instance._import_original = {
+                field.attribute: field.get_value(instance) for field in self._own_fields
+            }
 
-    def import_instance(self, instance, row, **kwargs):
-        if self.held_links is not None:
-            instance._prefetched_objects_cache = self.held_links
-            self.held_links = None
-        self._import_instance(instance, row, **kwargs)
+    @cached_property
+    def _own_fields(self) -> list:
+        """The import's fields stored on the practice itself (not links, roles, indicators)."""
+        return [
+            field
+            for field in self.get_import_fields()
+            if field.attribute and not isinstance(field.widget, widgets.ManyToManyWidget)
+        ]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """django-import-export's skip_unchanged, with the links compared with the
-        prefetched ones, and the roles and indicators too."""
+        prefetched ones, and the roles and indicators too. The practice's own columns that
+        changed are kept on it: bulk_update writes only those (and who changed it when)."""
         if instance.pk is None or import_validation_errors:
             return False
+        before = instance._import_original
+        instance._import_changed = {
+            field.attribute
+            for field in self._own_fields
+            if field.get_value(instance) != before[field.attribute]
+        }
+        if instance._import_changed:
+            return False
         for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget):
-                if field.column_name in row and not self._links_unchanged(instance, field, row):
-                    return False
-            elif field.get_value(instance) != field.get_value(original):
+            if (
+                isinstance(field.widget, widgets.ManyToManyWidget)
+                and field.column_name in row
+                and not self._links_unchanged(instance, field, row)
+            ):
                 return False
         return self._roles_unchanged(instance) and self._indicators_unchanged(instance)
 
@@ -470,22 +535,25 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
             if obsolete:
                 StakeholderRole.objects.filter(pk__in=obsolete).delete()
             missing = [
-                StakeholderRole(practice=instance, stakeholder=stakeholder, role=role)
+                {"stakeholder_id": stakeholder.pk, "role": role}
                 for stakeholder, role in roles
                 if (stakeholder.pk, role) not in current
             ]
             if new:
-                self.pend(missing)
+                self.pend(StakeholderRole, instance, missing)
             elif missing:
-                StakeholderRole.objects.bulk_create(missing)
+                StakeholderRole.objects.bulk_create(
+                    StakeholderRole(practice=instance, **values) for values in missing
+                )
         indicators = getattr(instance, "_import_indicators", None)
         if indicators is not None and (new or not self._indicators_unchanged(instance)):
-            rows = [Indicator(practice=instance, **values) for values in indicators]
             if new:
-                self.pend(rows)
+                self.pend(Indicator, instance, indicators)
             else:
                 instance.indicators.all().delete()
-                Indicator.objects.bulk_create(rows)
+                Indicator.objects.bulk_create(
+                    Indicator(practice=instance, **values) for values in indicators
+                )
         if hasattr(instance, "skip_history_when_saving"):
             del instance.skip_history_when_saving
             self.saved["+" if new else "~"].append(instance)
@@ -494,54 +562,125 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         """The links of one many-to-many column: inserted in one statement for a new
         practice, left alone when unchanged (compared with the prefetched ones)."""
         wanted = field.clean(row)
-        manager = getattr(instance, field.attribute)
         if new:
-            through = manager.through
-            source, target = manager.source_field_name, manager.target_field_name
-            self.pend(through(**{source: instance, target: obj}) for obj in wanted)
+            # Not saved yet (bulk mode): no related manager, the through model instead.
+            relation = Practice._meta.get_field(field.attribute)
+            through = relation.remote_field.through
+            target = through._meta.get_field(relation.m2m_reverse_field_name()).attname
+            self.pend(through, instance, [{target: obj.pk} for obj in wanted])
         elif not self._links_unchanged(instance, field, row):
-            manager.set(wanted)
+            getattr(instance, field.attribute).set(wanted)
 
-    def pend(self, rows) -> None:
-        """Rows linked to a new practice, inserted in bulk by flush(): a new practice has
-        no links to compare or delete."""
-        for row in rows:
-            self.pending.setdefault(type(row), []).append(row)
+    def pend(self, model, practice: Practice, rows: list[dict]) -> None:
+        """Rows linked to a new practice (links, roles, indicators: each has a `practice`
+        foreign key), inserted in bulk by flush() once the practice has its id: a new
+        practice has no links to compare or delete."""
+        self.pending.setdefault(model, []).extend((practice, values) for values in rows)
+
+    def get_bulk_update_fields(self) -> list[str]:
+        """The practice's own columns of the import (not the links, roles and indicators,
+        written by save_m2m), and who changed it when."""
+        names = {field.attribute for field in self.get_import_fields()}
+        return [
+            field.name
+            for field in Practice._meta.concrete_fields
+            if not field.primary_key
+            and field.name not in self._meta.import_id_fields
+            and (field.name in names or field.name in ALWAYS_UPDATED)
+        ]
+
+    def _changed_fields(self, practices: list[Practice]) -> list[str]:
+        """The columns that changed in at least one of these practices (skip_row): an
+        UPDATE of every column of the file costs a CASE per column and row."""
+        everything = self.get_bulk_update_fields()
+        changed = set(ALWAYS_UPDATED)
+        for practice in practices:
+            changed.update(getattr(practice, "_import_changed", everything))
+        return [name for name in everything if name in changed]
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run and not using_transactions:
+            self.create_instances.clear()  # nothing to roll back: nothing written
+            return
+        self._bulk_save(
+            self.create_instances,
+            lambda practices: Practice.objects.bulk_create(practices, batch_size=batch_size),
+            result,
+        )
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run and not using_transactions:
+            self.update_instances.clear()  # nothing to roll back: nothing written
+            return
+        # bulk_update() does not call the fields' pre_save: updated_at is set here, the
+        # same for the batch.
+        now = timezone.now()
+        for practice in self.update_instances:
+            for field in Practice._meta.concrete_fields:
+                if getattr(field, "auto_now", False):
+                    setattr(practice, field.attname, now)
+        fields = self._changed_fields(self.update_instances)
+        self._bulk_save(
+            self.update_instances,
+            lambda practices: update_in_bulk(practices, fields, batch_size),
+            result,
+        )
+
+    def _bulk_save(self, practices: list[Practice], save, result) -> None:
+        """Save a batch in one statement; when the database refuses it, save it again one
+        row at a time, each in a savepoint, to report the rows at fault with their number
+        (django-import-export would report one error for the whole batch)."""
+        if not practices:
+            return
+        try:
+            with transaction.atomic():
+                save(practices)
+        except DatabaseError:
+            for practice in practices:
+                try:
+                    with transaction.atomic():
+                        save([practice])
+                except DatabaseError as error:
+                    number, row = practice._import_row
+                    row_result = self.row_results[number]
+                    row_result.import_type = RowResult.IMPORT_TYPE_ERROR
+                    row_result.errors.append(
+                        self.get_error_result_class()(error, row=row, number=number)
+                    )
+        finally:
+            practices.clear()
 
     def flush(self) -> None:
         for model, rows in self.pending.items():
-            model.objects.bulk_create(rows, batch_size=2000)
+            # Ids, not model objects, in the foreign keys: no related-object bookkeeping
+            # for each of the ~150,000 rows of 10,000 practices.
+            objects = [model(practice_id=practice.pk, **values) for practice, values in rows]
+            model.objects.bulk_create(objects, batch_size=2000)
         self.pending = {}
 
     def _record_history(self) -> None:
         """One version per imported practice, with its many-to-many links, in bulk."""
-        history = Practice.history.model
-        versions = {}
+        versions = []
         for kind, practices in self.saved.items():
             if practices:
                 created = Practice.history.bulk_history_create(
                     practices, update=kind == "~", batch_size=LOAD_CHUNK
                 )
-                versions.update((version.id, version.pk) for version in created)
-        ids = list(versions)
-        for field in history._history_m2m_fields:
-            model = HistoricalRecords.m2m_models[field]
-            through = field.remote_field.through
-            names = [f.attname for f in through._meta.fields]
-            source = field.m2m_column_name()
-            rows = []
-            for start in range(0, len(ids), LOAD_CHUNK):
-                links = through.objects.filter(**{f"{source}__in": ids[start : start + LOAD_CHUNK]})
-                for values in links.values_list(*names):
-                    attrs = dict(zip(names, values, strict=True))
-                    rows.append(model(history_id=versions[attrs[source]], **attrs))
-            model.objects.bulk_create(rows, batch_size=2000)
+                versions.extend(version.pk for version in created)
+        for field in Practice.history.model._history_m2m_fields:
+            statement = link_history_statement(field)
+            with connection.cursor() as cursor:
+                for start in range(0, len(versions), LOAD_CHUNK):
+                    chunk = versions[start : start + LOAD_CHUNK]
+                    cursor.execute(statement % ", ".join(["%s"] * len(chunk)), chunk)
 
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
+        if result.has_errors() or result.has_validation_errors():
+            return  # rolled back: nothing to write, record or refresh
         self.flush()  # in a dry run too: the report holds what a confirmation would do
-        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
-            return  # rolled back: nothing to record or refresh
+        if kwargs.get("dry_run"):
+            return
         self._record_history()
         saved = [practice.pk for practices in self.saved.values() for practice in practices]
         if saved:

@@ -1,0 +1,146 @@
+"""The import writes its rows in bulk, a chunk at a time (django-import-export's use_bulk):
+no query of its own per new or updated row, only the changed columns updated, and a row
+the database refuses still reported on its row, with nothing written."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from practices.imports import Problem, run_import
+from practices.models import Practice, Theme
+from practices.resources import PrefetchingInstanceLoader
+from tests.spreadsheet_helpers import csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [
+    "slug",
+    "title",
+    "status",
+    "organisation",
+    "summary",
+    "country",
+    "themes",
+    "stakeholders",
+    "indicators",
+]
+
+
+@pytest.fixture
+def reference(asticude, acpp, theme):
+    Theme.objects.create(name="Social inclusion", slug="social-inclusion")
+
+
+def practices_file(count: int, title: str = "Practice", first: int = 0) -> bytes:
+    rows = [
+        [
+            f"practice-{n}",
+            f"{title} {n}",
+            "published",
+            "ASTICUDE",
+            "What it did.",
+            "MA",
+            "Intercultural dialogue|social-inclusion",
+            "ASTICUDE (lead)|ACPP (partner)",
+            f"People trained = {n} / 40 people",
+        ]
+        for n in range(first, first + count)
+    ]
+    return csv_bytes([HEADERS, *rows])
+
+
+def queries_of(content: bytes, user=None) -> int:
+    with CaptureQueriesContext(connection) as context:
+        report = run_import("practices", content, "practices.csv", dry_run=False, user=user)
+    assert report.ok, report.problems
+    return len(context.captured_queries)
+
+
+# SQLite splits an INSERT of many columns and rows by its limit of bound variables.
+SPLIT_INSERTS = 3
+
+
+def test_forty_new_rows_cost_no_more_queries_than_ten(reference, django_assert_max_num_queries):
+    ten = queries_of(practices_file(10))
+    with django_assert_max_num_queries(ten + SPLIT_INSERTS):
+        report = run_import("practices", practices_file(40, first=10), "p.csv", dry_run=False)
+    assert report.new == 40
+    assert Practice.objects.count() == 50
+
+
+def test_forty_updated_rows_cost_no_more_queries_than_ten(reference, django_assert_max_num_queries):
+    queries_of(practices_file(40))
+    ten = queries_of(practices_file(10, title="Renamed"))
+    with django_assert_max_num_queries(ten + SPLIT_INSERTS):
+        report = run_import("practices", practices_file(40, title="Again"), "p.csv", dry_run=False)
+    assert report.updated == 40
+
+
+def test_each_chunk_of_rows_costs_a_bounded_number_of_queries(
+    reference, monkeypatch, django_assert_max_num_queries
+):
+    from practices.resources import PracticeResource
+
+    monkeypatch.setattr(PracticeResource._meta, "batch_size", 5)
+    five = queries_of(practices_file(5))
+    # Four chunks of five new rows instead of one: each chunk is one insert of its
+    # practices in two savepoints (django-import-export's and the one that lets a refused
+    # chunk be saved again row by row); links, roles, indicators and history stay in bulk.
+    with django_assert_max_num_queries(five + 3 * 5 + SPLIT_INSERTS):
+        run_import("practices", practices_file(20, first=5), "p.csv", dry_run=False)
+    assert Practice.objects.count() == 25
+
+
+def test_an_update_writes_the_changed_columns_and_who_changed_them_when(reference, coordinator):
+    queries_of(practices_file(3))
+    before = {p.slug: p for p in Practice.objects.all()}
+    Practice.objects.filter(slug="practice-1").update(summary="Changed in the portal.")
+    queries_of(practices_file(3, title="Renamed"), user=coordinator)
+    for practice in Practice.objects.all():
+        assert practice.title.startswith("Renamed")
+        assert practice.updated_by == coordinator
+        assert practice.updated_at > before[practice.slug].updated_at
+        assert practice.created_at == before[practice.slug].created_at
+    # The file's summary differs from the one changed in the portal: it is written back.
+    assert Practice.objects.get(slug="practice-1").summary == "What it did."
+
+
+def test_an_update_keeps_the_links_in_its_version(reference, coordinator):
+    queries_of(practices_file(2))
+    queries_of(practices_file(2, title="Renamed"), user=coordinator)
+    for practice in Practice.objects.all():
+        latest = practice.history.latest("history_date", "history_id")
+        assert latest.history_type == "~"
+        assert {link.theme.slug for link in latest.themes.all()} == set(
+            practice.themes.values_list("slug", flat=True)
+        )
+
+
+def test_a_row_the_database_refuses_is_reported_on_its_row_and_nothing_is_written(
+    reference, monkeypatch
+):
+    queries_of(practices_file(1, first=1))  # practice-1 exists
+    existing = list(Practice.objects.values_list("slug", "title"))
+    # A loader that misses practice-1: its row is taken for a new practice, whose insert
+    # breaks the unique slug, in the middle of a chunk of good rows.
+    get_instance = PrefetchingInstanceLoader.get_instance
+    monkeypatch.setattr(
+        PrefetchingInstanceLoader,
+        "get_instance",
+        lambda loader, row: None if row["slug"] == "practice-1" else get_instance(loader, row),
+    )
+    report = run_import("practices", practices_file(3, title="New"), "p.csv", dry_run=False)
+    assert [(problem.row, problem.column) for problem in report.problems] == [(3, None)]
+    assert isinstance(report.problems[0], Problem)
+    assert "could not be saved" in report.problems[0].message
+    assert list(Practice.objects.values_list("slug", "title")) == existing
+
+
+def test_a_dry_run_of_new_and_changed_rows_writes_nothing(reference):
+    queries_of(practices_file(2))
+    state = list(Practice.objects.order_by("pk").values())
+    versions = Practice.history.count()
+    report = run_import("practices", practices_file(4, title="New"), "p.csv", dry_run=True)
+    assert (report.new, report.updated, report.unchanged) == (2, 2, 0)
+    assert list(Practice.objects.order_by("pk").values()) == state
+    assert Practice.history.count() == versions
