@@ -386,12 +386,12 @@ def refresh_all() -> int:
             bitmaps[(dimension, value)][practice_id >> 3] |= 0x80 >> (practice_id & 7)
         cursor.execute(f"DELETE FROM {TABLE}")
         rows = [(d, v, "x" + bytes(bits).hex()) for (d, v), bits in bitmaps.items()]
-        for start in range(0, len(rows), 200):
-            values = ",".join(
-                cursor.mogrify("(%s, %s, %s::bit varying, 0)", row).decode()
-                for row in rows[start : start + 200]
-            )
-            cursor.execute(f"INSERT INTO {TABLE} (dimension, value, bits, rank) VALUES {values}")
+        _execute_pages(
+            cursor,
+            f"INSERT INTO {TABLE} (dimension, value, bits, rank) VALUES {{values}}",
+            "(%s, %s, %s::bit varying, 0)",
+            rows,
+        )
         _rank(cursor)
     return len(rows) - 1
 
@@ -414,7 +414,7 @@ def refresh_practices(ids: Iterable[int]) -> None:
     """Bring the bits of these practices up to date, in the caller's transaction: cleared
     everywhere, then set for the values of those that are published. A few statements
     whatever the number of practices: one AND with a mask over the bitmaps that hold one
-    of them, then one OR per facet value they have."""
+    of them, then an OR for each facet value they have, 200 values a statement."""
     ids = sorted(set(ids))
     if not ids or not is_indexed():
         return
@@ -434,22 +434,43 @@ def refresh_practices(ids: Iterable[int]) -> None:
         chosen = bytearray(length // 8)
         for practice_id in ids:
             chosen[practice_id >> 3] |= 0x80 >> (practice_id & 7)
-        mask = "x" + bytes(chosen).hex()
+        # Only the bytes from the first to the last id are read and sent: for new practices
+        # a few hundred bytes of each 16 kB bitmap. Positions of substring() count from 1.
+        first, last = ids[0] >> 3, ids[-1] >> 3
+        start, size = first * 8 + 1, (last - first + 1) * 8
+        part = f"substring(bits from {start} for {size})"
+        mask = "x" + bytes(chosen[first : last + 1]).hex()
         cursor.execute(
-            f"UPDATE {TABLE} SET bits = bits & ~%s::bit varying "
-            f"WHERE bit_count(bits & %s::bit varying) > 0",
+            f"UPDATE {TABLE} SET bits = overlay(bits placing {part} & ~%s::bit varying "
+            f"from {start} for {size}) WHERE bit_count({part} & %s::bit varying) > 0",
             [mask, mask],
         )
         bitmaps: dict[tuple[str, str], bytearray] = defaultdict(lambda: bytearray(length // 8))
         for practice_id, dimension, value in _pairs("p.id = ANY(%s)", [ids]):
             bitmaps[(dimension, value)][practice_id >> 3] |= 0x80 >> (practice_id & 7)
-        cursor.executemany(
-            f"INSERT INTO {TABLE} (dimension, value, bits, rank) "
-            f"VALUES (%s, %s, repeat('0', %s)::bit varying, 2147483647) "
-            f"ON CONFLICT (dimension, value) DO NOTHING",
-            [(dimension, value, length) for dimension, value in bitmaps],
+        cursor.execute(f"SELECT dimension, value FROM {TABLE}")
+        missing = set(bitmaps) - set(cursor.fetchall())
+        _execute_pages(
+            cursor,
+            f"INSERT INTO {TABLE} (dimension, value, bits, rank) VALUES {{values}}",
+            "(%s, %s, repeat('0', %s)::bit varying, 2147483647)",
+            [(dimension, value, length) for dimension, value in missing],
         )
-        cursor.executemany(
-            f"UPDATE {TABLE} SET bits = bits | %s::bit varying WHERE dimension = %s AND value = %s",
-            [("x" + bytes(bits).hex(), d, v) for (d, v), bits in bitmaps.items()],
+        _execute_pages(
+            cursor,
+            f"UPDATE {TABLE} t SET bits = overlay(t.bits placing {part} | v.more "
+            f"from {start} for {size}) FROM (VALUES {{values}}) AS v (dimension, value, more) "
+            f"WHERE t.dimension = v.dimension AND t.value = v.value",
+            "(%s, %s, %s::bit varying)",
+            [(d, v, "x" + bytes(bits[first : last + 1]).hex()) for (d, v), bits in bitmaps.items()],
         )
+
+
+def _execute_pages(cursor, statement: str, template: str, rows: list, page: int = 200) -> None:
+    """`statement` once per `page` rows, its {values} the rows in `template`, a few
+    statements instead of one per row."""
+    for begin in range(0, len(rows), page):
+        values = ",".join(
+            cursor.mogrify(template, row).decode() for row in rows[begin : begin + page]
+        )
+        cursor.execute(statement.format(values=values))

@@ -118,6 +118,26 @@ def test_editing_taxonomies_in_the_workspace_moves_the_counts(practices, coordin
     assert_index_matches_the_tables()
 
 
+def test_refreshing_practices_ids_apart_rewrites_only_their_bits(practices, asticude, themes):
+    # Ids in several bytes of the bitmaps, with untouched practices between and around them.
+    more = [
+        make_practice(asticude, f"More {n}", status=Status.PUBLISHED, country="FR")
+        for n in range(20)
+    ]
+    first, last = more[2], more[17]
+    facet_index.refresh_practices([p.pk for p in more])
+    Practice.objects.filter(pk__in=[first.pk, last.pk]).update(country="TN")
+    first.themes.set([themes["youth"]])
+    last.themes.set([themes["media"], themes["youth"]])
+    facet_index.refresh_practices([last.pk, first.pk])
+    assert index_counts({})["country"] == {"MA": 2, "ES": 1, "FR": 18, "TN": 2}
+    assert index_counts({"country": ["TN"]})["theme"] == {
+        str(themes["youth"].pk): 2,
+        str(themes["media"].pk): 1,
+    }
+    assert_index_matches_the_tables()
+
+
 def test_an_import_updates_the_index_of_new_and_changed_practices(practices, tmp_path, asticude):
     headers = ["slug", "title", "status", "organisation", "summary", "country", "themes"]
     rows = [
