@@ -121,6 +121,12 @@ def theme(db) -> Theme:
 
 
 @pytest.fixture
+def reference(asticude, acpp, theme):
+    """What the import tests' files name: ASTICUDE, ACPP and two themes."""
+    Theme.objects.create(name="Social inclusion", slug="social-inclusion")
+
+
+@pytest.fixture
 def published_practice(asticude, theme) -> Practice:
     practice = make_practice(asticude, "Published practice of ASTICUDE")
     practice.themes.add(theme)

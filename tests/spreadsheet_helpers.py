@@ -47,3 +47,49 @@ def xlsx_bytes(rows: list[list]) -> bytes:
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+PRACTICE_HEADERS = [
+    "slug",
+    "title",
+    "status",
+    "organisation",
+    "summary",
+    "country",
+    "themes",
+    "stakeholders",
+    "indicators",
+]
+
+
+def practices_file(count: int, title: str = "Practice", first: int = 0) -> bytes:
+    """A CSV of `count` published practices practice-<first>... with links, roles and an
+    indicator each, naming the `reference` fixture's organisations and themes."""
+    rows = [
+        [
+            f"practice-{n}",
+            f"{title} {n}",
+            "published",
+            "ASTICUDE",
+            "What it did.",
+            "MA",
+            "Intercultural dialogue|social-inclusion",
+            "ASTICUDE (lead)|ACPP (partner)",
+            f"People trained = {n} / 40 people",
+        ]
+        for n in range(first, first + count)
+    ]
+    return csv_bytes([PRACTICE_HEADERS, *rows])
+
+
+def import_queries(content: bytes, user=None) -> int:
+    """The queries a confirmed import of `content` makes (it must succeed)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from practices.imports import run_import
+
+    with CaptureQueriesContext(connection) as context:
+        report = run_import("practices", content, "practices.csv", dry_run=False, user=user)
+    assert report.ok, report.problems
+    return len(context.captured_queries)

@@ -3,57 +3,13 @@ no query of its own per new or updated row, only the changed columns updated, an
 the database refuses still reported on its row, with nothing written."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from practices.imports import Problem, run_import
-from practices.models import Practice, Theme
+from practices.models import Practice
 from practices.resources import PrefetchingInstanceLoader
-from tests.spreadsheet_helpers import csv_bytes
+from tests.spreadsheet_helpers import import_queries, practices_file
 
 pytestmark = pytest.mark.django_db
-
-HEADERS = [
-    "slug",
-    "title",
-    "status",
-    "organisation",
-    "summary",
-    "country",
-    "themes",
-    "stakeholders",
-    "indicators",
-]
-
-
-@pytest.fixture
-def reference(asticude, acpp, theme):
-    Theme.objects.create(name="Social inclusion", slug="social-inclusion")
-
-
-def practices_file(count: int, title: str = "Practice", first: int = 0) -> bytes:
-    rows = [
-        [
-            f"practice-{n}",
-            f"{title} {n}",
-            "published",
-            "ASTICUDE",
-            "What it did.",
-            "MA",
-            "Intercultural dialogue|social-inclusion",
-            "ASTICUDE (lead)|ACPP (partner)",
-            f"People trained = {n} / 40 people",
-        ]
-        for n in range(first, first + count)
-    ]
-    return csv_bytes([HEADERS, *rows])
-
-
-def queries_of(content: bytes, user=None) -> int:
-    with CaptureQueriesContext(connection) as context:
-        report = run_import("practices", content, "practices.csv", dry_run=False, user=user)
-    assert report.ok, report.problems
-    return len(context.captured_queries)
 
 
 # SQLite splits an INSERT of many columns and rows by its limit of bound variables.
@@ -61,7 +17,7 @@ SPLIT_INSERTS = 3
 
 
 def test_forty_new_rows_cost_no_more_queries_than_ten(reference, django_assert_max_num_queries):
-    ten = queries_of(practices_file(10))
+    ten = import_queries(practices_file(10))
     with django_assert_max_num_queries(ten + SPLIT_INSERTS):
         report = run_import("practices", practices_file(40, first=10), "p.csv", dry_run=False)
     assert report.new == 40
@@ -69,8 +25,8 @@ def test_forty_new_rows_cost_no_more_queries_than_ten(reference, django_assert_m
 
 
 def test_forty_updated_rows_cost_no_more_queries_than_ten(reference, django_assert_max_num_queries):
-    queries_of(practices_file(40))
-    ten = queries_of(practices_file(10, title="Renamed"))
+    import_queries(practices_file(40))
+    ten = import_queries(practices_file(10, title="Renamed"))
     with django_assert_max_num_queries(ten + SPLIT_INSERTS):
         report = run_import("practices", practices_file(40, title="Again"), "p.csv", dry_run=False)
     assert report.updated == 40
@@ -82,7 +38,7 @@ def test_each_chunk_of_rows_costs_a_bounded_number_of_queries(
     from practices.resources import PracticeResource
 
     monkeypatch.setattr(PracticeResource._meta, "batch_size", 5)
-    five = queries_of(practices_file(5))
+    five = import_queries(practices_file(5))
     # Four chunks of five new rows instead of one: each chunk is one insert of its
     # practices in two savepoints (django-import-export's and the one that lets a refused
     # chunk be saved again row by row); links, roles, indicators and history stay in bulk.
@@ -92,10 +48,10 @@ def test_each_chunk_of_rows_costs_a_bounded_number_of_queries(
 
 
 def test_an_update_writes_the_changed_columns_and_who_changed_them_when(reference, coordinator):
-    queries_of(practices_file(3))
+    import_queries(practices_file(3))
     before = {p.slug: p for p in Practice.objects.all()}
     Practice.objects.filter(slug="practice-1").update(summary="Changed in the portal.")
-    queries_of(practices_file(3, title="Renamed"), user=coordinator)
+    import_queries(practices_file(3, title="Renamed"), user=coordinator)
     for practice in Practice.objects.all():
         assert practice.title.startswith("Renamed")
         assert practice.updated_by == coordinator
@@ -106,8 +62,8 @@ def test_an_update_writes_the_changed_columns_and_who_changed_them_when(referenc
 
 
 def test_an_update_keeps_the_links_in_its_version(reference, coordinator):
-    queries_of(practices_file(2))
-    queries_of(practices_file(2, title="Renamed"), user=coordinator)
+    import_queries(practices_file(2))
+    import_queries(practices_file(2, title="Renamed"), user=coordinator)
     for practice in Practice.objects.all():
         latest = practice.history.latest("history_date", "history_id")
         assert latest.history_type == "~"
@@ -119,7 +75,7 @@ def test_an_update_keeps_the_links_in_its_version(reference, coordinator):
 def test_a_row_the_database_refuses_is_reported_on_its_row_and_nothing_is_written(
     reference, monkeypatch
 ):
-    queries_of(practices_file(1, first=1))  # practice-1 exists
+    import_queries(practices_file(1, first=1))  # practice-1 exists
     existing = list(Practice.objects.values_list("slug", "title"))
     # A loader that misses practice-1: its row is taken for a new practice, whose insert
     # breaks the unique slug, in the middle of a chunk of good rows.
@@ -137,7 +93,7 @@ def test_a_row_the_database_refuses_is_reported_on_its_row_and_nothing_is_writte
 
 
 def test_a_dry_run_of_new_and_changed_rows_writes_nothing(reference):
-    queries_of(practices_file(2))
+    import_queries(practices_file(2))
     state = list(Practice.objects.order_by("pk").values())
     versions = Practice.history.count()
     report = run_import("practices", practices_file(4, title="New"), "p.csv", dry_run=True)

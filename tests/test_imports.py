@@ -23,11 +23,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def reference(asticude, acpp, theme):
-    Theme.objects.create(name="Social inclusion", slug="social-inclusion")
-
-
 def practice_row(slug: str, **values) -> list:
     row = {
         "slug": slug,
