@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from events.models import Event, ParticipantCount
 from practices.demo import load_taxonomies
 from practices.models import (
+    TAXONOMY_FIELDS,
     CooperationLevel,
     GcmObjective,
     GuidingPrinciple,
@@ -527,8 +528,7 @@ def _reset_link_sequences() -> None:
 
 
 def _link_tables() -> list[str]:
-    fields = ["themes", "objectives", "principles", "target_groups", "areas", "cooperation_levels"]
-    return [_through(Practice, f) for f in fields] + [
+    return [_through(Practice, f) for f in TAXONOMY_FIELDS] + [
         _through(Event, "organisers"),
         _through(Event, "practices"),
     ]
@@ -565,7 +565,7 @@ def clear(prefix: str = PREFIX) -> int:
     ]
     statements += [
         f"DELETE FROM {table} WHERE practice_id IN ({bench_practices})"
-        for table in _link_tables()[:6]
+        for table in _link_tables()[: len(TAXONOMY_FIELDS)]
     ]
     statements += [
         f"DELETE FROM {PracticeSearch._meta.db_table} WHERE practice_id IN ({bench_practices})",

@@ -37,7 +37,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
 from practices.facet_index import facet_counts
-from practices.models import Practice, TargetGroup, Theme
+from practices.models import TAXONOMY_FIELDS, Practice, TargetGroup, Theme
 
 BENCH_URLCONF = "practices.bench_urls"
 ADMIN_LIST = "/bench-admin/practices/practice/"
@@ -359,9 +359,7 @@ def import_csv(rows: int) -> str:
         Practice.objects.filter(slug__startswith=benchdata.PREFIX)
         .exclude(slug__startswith=benchdata.IMPORT_PREFIX)
         .select_related("organisation", "programme")
-        .prefetch_related(
-            "themes", "objectives", "principles", "target_groups", "areas", "cooperation_levels"
-        )
+        .prefetch_related(*TAXONOMY_FIELDS)
         .order_by("id")[:rows]
     )
     dataset = PracticeResource().export(queryset=practices)

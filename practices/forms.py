@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import Indicator, Practice, StakeholderRole
+from practices.models import TAXONOMY_FIELDS, Indicator, Practice, StakeholderRole
 from stakeholders.models import Stakeholder, is_coordinator, organisation_ids_of
-
-TAXONOMY_FIELDS = [
-    "cooperation_levels",
-    "themes",
-    "objectives",
-    "principles",
-    "target_groups",
-    "areas",
-]
-
 
 # Text areas (summary, impact, description ...) have no length in the database; a form
 # refuses more than this, about ten pages of text, rather than store megabytes.
@@ -78,7 +70,7 @@ class VersionedModelForm(forms.ModelForm):
                 )
                 self.fields[name].widget.choices = self.fields[name].choices
 
-    taxonomy_fields: list[str] = []
+    taxonomy_fields: Sequence[str] = ()
 
     def clean(self):
         cleaned = super().clean()

@@ -262,6 +262,19 @@ class Practice(Publishable):
         Practice.objects.filter(pk=self.pk).refresh_derived()
 
 
+# The practice's many-to-many taxonomies, in the order the practice form shows them: the
+# form, the import/export Resource, the practice page's prefetch and the bench data read
+# this one list.
+TAXONOMY_FIELDS = (
+    "cooperation_levels",
+    "themes",
+    "objectives",
+    "principles",
+    "target_groups",
+    "areas",
+)
+
+
 class PracticeSearch(models.Model):
     """The full-text vector of a practice (practices/search.py), filled by
     PracticeQuerySet.update_search_vector() and GIN-indexed, on PostgreSQL only.

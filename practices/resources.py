@@ -24,6 +24,7 @@ from import_export.results import RowResult
 from simple_history.models import HistoricalRecords
 
 from practices.models import (
+    TAXONOMY_FIELDS,
     CooperationLevel,
     GcmObjective,
     GuidingPrinciple,
@@ -148,7 +149,6 @@ def indicator_key(values: dict) -> tuple:
 
 #: Existing practices are read this many at a time, with their links (a bounded IN list).
 LOAD_CHUNK = 500
-M2M_FIELDS = ("themes", "objectives", "principles", "target_groups", "areas", "cooperation_levels")
 
 #: Written by every update, whichever columns changed.
 ALWAYS_UPDATED = ("updated_at", "updated_by")
@@ -224,10 +224,10 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
             for instance in self.get_queryset().filter(**{f"{self.key.attribute}__in": chunk}):
                 self.instances[getattr(instance, self.key.attribute)] = instance
                 ids.append(instance.pk)
-                links[instance.pk] = {name: set() for name in M2M_FIELDS}
+                links[instance.pk] = {name: set() for name in TAXONOMY_FIELDS}
                 roles[instance.pk] = {}
             # The links as id pairs: no model object per link (150,000 for 10,000 rows).
-            for name in M2M_FIELDS:
+            for name in TAXONOMY_FIELDS:
                 field = Practice._meta.get_field(name)
                 source, target = field.m2m_column_name(), field.m2m_reverse_name()
                 pairs = field.remote_field.through.objects.filter(**{f"{source}__in": ids})
@@ -283,16 +283,7 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
 
     required_columns = ("slug", "title", "status", "organisation", "summary", "country")
     export_select_related = ("organisation", "programme")
-    export_prefetch_related = (
-        "themes",
-        "objectives",
-        "principles",
-        "target_groups",
-        "areas",
-        "cooperation_levels",
-        "indicators",
-        "roles__stakeholder",
-    )
+    export_prefetch_related = (*TAXONOMY_FIELDS, "indicators", "roles__stakeholder")
 
     class Meta:
         model = Practice

@@ -16,7 +16,7 @@ from events.models import Event
 from practices import facet_index
 from practices.facets import FACET_TITLES, facets_and_total
 from practices.filters import FILTER_NAMES, PracticeFilter
-from practices.models import Practice, StakeholderRole, Status, Theme
+from practices.models import TAXONOMY_FIELDS, Practice, StakeholderRole, Status, Theme
 from practices.search import rank_by_relevance, snippets
 from practices.selection import select_practices
 
@@ -283,12 +283,7 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Practice.objects.published()
         .select_related("programme")
         .prefetch_related(
-            "themes",
-            "objectives",
-            "principles",
-            "target_groups",
-            "areas",
-            "cooperation_levels",
+            *TAXONOMY_FIELDS,
             "indicators",
             Prefetch(
                 "roles",
