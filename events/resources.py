@@ -3,7 +3,6 @@ practices by slug, and one column per participant category (no data on any perso
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
@@ -120,24 +119,15 @@ class EventResource(PortalResourceMixin, resources.ModelResource):
             return str(counts[category]) if category in counts else ""
         return super().export_field(field, instance, **kwargs)
 
-    def import_instance(self, instance, row, **kwargs):
-        errors: dict = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        counts = {}
-        for category in CATEGORIES:
-            column = participants_column(category)
-            if column not in row:
-                continue
-            try:
-                counts[category] = parse_count(row[column])
-            except ValueError as error:
-                errors[column] = [str(error)]
-        instance._import_counts = counts
-        if errors:
-            raise ValidationError(errors)
+    def extra_column_parsers(self) -> dict:
+        return {participants_column(category): parse_count for category in CATEGORIES}
+
+    def keep_parsed(self, instance, parsed: dict) -> None:
+        instance._import_counts = {
+            category: parsed[participants_column(category)]
+            for category in CATEGORIES
+            if participants_column(category) in parsed
+        }
 
     def _counts_unchanged(self, instance) -> bool:
         current = {count.category: count.count for count in instance.participant_counts.all()}

@@ -423,24 +423,11 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
             format_indicator(indicator) for indicator in practice.indicators.all()
         )
 
-    def import_instance(self, instance, row, **kwargs):
-        errors: dict = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        parsers = {
+    def extra_column_parsers(self) -> dict:
+        return {
             "stakeholders": lambda value: parse_roles(value, self.stakeholder_lookup),
             "indicators": parse_indicators,
         }
-        for column, parse in parsers.items():
-            if column in row:
-                try:
-                    setattr(instance, f"_import_{column}", parse(row[column]))
-                except ValueError as error:
-                    errors[column] = [str(error)]
-        if errors:
-            raise ValidationError(errors)
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)

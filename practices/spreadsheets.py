@@ -183,8 +183,9 @@ class PortalResourceMixin:
                 row[field.column_name] = value.date()
 
     def import_instance(self, instance, row, **kwargs):
-        """Also read the many-to-many columns now (django-import-export reads them only when
-        saving), so that an unknown value is reported against its column."""
+        """Also read the many-to-many columns and the `extra_column_parsers` columns now
+        (django-import-export reads the first only when saving), so that an unknown or
+        malformed value is reported against its column, with every other error of the row."""
         errors: dict = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -196,8 +197,26 @@ class PortalResourceMixin:
                     field.clean(row)
                 except ValueError as error:
                     errors[field.column_name] = [str(error)]
+        parsed = {}
+        for column, parse in self.extra_column_parsers().items():
+            if column in row:
+                try:
+                    parsed[column] = parse(row[column])
+                except ValueError as error:
+                    errors[column] = [str(error)]
+        self.keep_parsed(instance, parsed)
         if errors:
             raise ValidationError(errors)
+
+    def extra_column_parsers(self) -> dict:
+        """{column: function reading its cell} for columns that are not model fields (rows
+        of other tables); a function raises ValueError with the message for a bad value."""
+        return {}
+
+    def keep_parsed(self, instance, parsed: dict) -> None:
+        """Keep the values read from the extra columns for the save: `_import_<column>`."""
+        for column, value in parsed.items():
+            setattr(instance, f"_import_{column}", value)
 
     def before_save_instance(self, instance, row, **kwargs):
         """Record who imported a record, in its fields and in its history."""
