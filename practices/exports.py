@@ -57,9 +57,6 @@ class ExportType:
     resource: type
     model: type
 
-    def base_queryset(self) -> QuerySet:
-        return self.model.objects.all()
-
 
 EXPORT_TYPES = {
     "practices": ExportType("practices", _("Practices"), PracticeResource, Practice),
