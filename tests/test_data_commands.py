@@ -5,8 +5,8 @@ from django.core.management import CommandError, call_command
 
 from practices.management.progress import ProgressBar
 from practices.models import Practice, Theme
-from tests.conftest import make_practice
-from tests.spreadsheet_helpers import csv_bytes, xlsx_rows
+from tests.conftest import logged_in, make_practice
+from tests.spreadsheet_helpers import content_of, csv_bytes, csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,19 @@ def test_export_data_names_the_file_by_type_date_and_filter(practices, tmp_path,
     out, _ = run("export_data", "stakeholders", "--format", "json", "--query", "kind=ngo")
     (written,) = tmp_path.glob("stakeholders_*_kind-ngo.json")
     assert written.name in out
+
+
+def test_export_data_writes_the_coordinators_download_byte_for_byte(
+    practices, tmp_path, coordinator
+):
+    path = tmp_path / "practices.csv"
+    run("export_data", "practices", "--query", "theme=intercultural-dialogue", "-o", str(path))
+    response = logged_in(coordinator).get(
+        "/en/reports/export/practices.csv", {"theme": "intercultural-dialogue"}
+    )
+    assert response.status_code == 200
+    assert path.read_bytes() == content_of(response)
+    assert {row["slug"] for row in csv_rows(path.read_bytes())} == {"alpha", "beta"}
 
 
 def test_export_then_import_data_round_trip(practices, tmp_path):

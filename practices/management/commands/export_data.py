@@ -8,6 +8,7 @@ from practices.exports import (
     EXPORT_TYPES,
     FORMATS,
     csv_lines,
+    database_csv,
     file_name,
     json_chunks,
     rows,
@@ -40,8 +41,15 @@ class Command(BaseCommand):
         progress.start(total)
         data = rows(resource, queryset, progress)
         headers = resource.get_export_headers()
+        # The CSV of practices on PostgreSQL: the same file as the download, written by the
+        # database (practices/sql_export.py), so no per-row progress.
+        lines = database_csv(resource, queryset) if fmt == "csv" else None
         try:
-            if fmt == "xlsx":
+            if lines is not None:
+                with path.open("wb") as out:
+                    out.writelines(lines)
+                progress.done = total
+            elif fmt == "xlsx":
                 with path.open("wb") as out:
                     write_xlsx(headers, data, out, kind)
             else:
