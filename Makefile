@@ -67,14 +67,14 @@ BENCH_PRACTICES ?= 10000
 bench: install
 	DEBUG=1 $(MANAGE) migrate --no-input
 	$(MANAGE) createcachetable
-	$(MANAGE) generate_bench_data --practices $(BENCH_PRACTICES) --reuse
-	$(MANAGE) bench $(BENCH_ARGS)
+	PERF_TOOLS=1 $(MANAGE) generate_bench_data --practices $(BENCH_PRACTICES) --reuse
+	PERF_TOOLS=1 $(MANAGE) bench $(BENCH_ARGS)
 
 ## make loadtest: 60 s of visitors, partners' saves and exports against gunicorn (4 workers,
 ## production settings, a free port on 127.0.0.1) over DATABASE_URL (PostgreSQL) with 100k
-## bench practices, then checks every save; LOADTEST_ARGS go to loadtest/run.py (--help).
+## bench practices, then checks every save; LOADTEST_ARGS go to perf/loadtest/run.py (--help).
 loadtest: install
-	$(BIN)/python loadtest/run.py $(LOADTEST_ARGS)
+	$(BIN)/python perf/loadtest/run.py $(LOADTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -3,7 +3,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from events.models import Event, EventSeries, ParticipantCount
-from events.resources import EventResource
+from reports.resources.events import EventResource
 
 
 class ParticipantCountInline(admin.TabularInline):

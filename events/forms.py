@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, ParticipantCount
-from practices.forms import VersionedModelForm, unique_slug
 from practices.models import Practice
-from stakeholders.models import organisation_ids_of
+from publishing.access import for_user, organisation_ids_of
+from publishing.forms import VersionedModelForm, unique_slug
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -48,7 +48,7 @@ class EventForm(VersionedModelForm):
         if self.instance.pk:
             involved |= Q(events=self.instance)
         self.fields["practices"].queryset = (
-            Practice.objects.for_user(user).filter(involved).distinct().order_by("title")
+            for_user(Practice.objects.all(), user).filter(involved).distinct().order_by("title")
         )
         self.fields["practices"].widget.choices = self.fields["practices"].choices
 

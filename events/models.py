@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from practices.workflow import Publishable, PublishableQuerySet
+from publishing.workflow import Publishable, PublishableQuerySet
 
 
 class EventSeries(models.Model):

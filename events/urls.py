@@ -1,12 +1,12 @@
 from django.urls import path
 
-from events.views import public
+from events import views
 
 app_name = "events"
 
 urlpatterns = [
-    path("", public.event_list, name="list"),
-    path("calendar.ics", public.calendar_ics, name="calendar"),
-    path("<slug:slug>.ics", public.event_ics, name="ics"),
-    path("<slug:slug>/", public.event_detail, name="detail"),
+    path("", views.event_list, name="list"),
+    path("calendar.ics", views.calendar_ics, name="calendar"),
+    path("<slug:slug>.ics", views.event_ics, name="ics"),
+    path("<slug:slug>/", views.event_detail, name="detail"),
 ]

@@ -44,10 +44,21 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "nador_portal",
+    # The catalogue: organisations, practices and their categories, events.
     "stakeholders",
     "practices",
     "events",
+    # The work on it: filters and search, partners' publishing, coordinators' reports.
+    "search",
+    "publishing",
+    "reports",
+    "demo",
 ]
+# The benchmark, its data generator and the load test (`make bench`, `make loadtest`):
+# tooling, not part of the portal a visitor reaches.
+PERF_TOOLS = env_bool("PERF_TOOLS", False)
+if PERF_TOOLS:
+    INSTALLED_APPS.append("perf")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -196,7 +207,7 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-# Limits of the coordinators' spreadsheet imports (practices/imports.py).
+# Limits of the coordinators' spreadsheet imports (reports/imports.py).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)

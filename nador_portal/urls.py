@@ -28,9 +28,9 @@ urlpatterns += i18n_patterns(
     path("", include("practices.urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("events/", include("events.urls")),
-    path("accounts/", include("stakeholders.urls_accounts")),
-    path("workspace/", include("practices.urls_workspace")),
-    path("review/", include("practices.urls_review")),
-    path("reports/", include("practices.urls_reports")),
+    path("accounts/", include("publishing.urls_accounts")),
+    path("workspace/", include("publishing.urls_workspace")),
+    path("review/", include("publishing.urls_review")),
+    path("reports/", include("reports.urls")),
     path("security/locked-sign-ins/", views.locked_sign_ins, name="locked_sign_ins"),
 )

@@ -7,8 +7,6 @@ from axes.utils import reset
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from stakeholders.models import is_coordinator
+from publishing.access import coordinator_required
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +56,10 @@ def current_lockouts():
     ).order_by("-attempt_time")
 
 
-@login_required
+@coordinator_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def locked_sign_ins(request: HttpRequest) -> HttpResponse:
     """Coordinators see the locked sign-ins and unlock one before its 15 minutes are over."""
-    if not is_coordinator(request.user):
-        raise PermissionDenied
     if request.method == "POST":
         form = UnlockForm(request.POST)
         if form.is_valid():

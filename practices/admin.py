@@ -13,7 +13,7 @@ from practices.models import (
     TargetGroup,
     Theme,
 )
-from practices.resources import PracticeResource
+from reports.resources.practices import PracticeResource
 
 
 class StakeholderRoleInline(admin.TabularInline):

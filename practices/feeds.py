@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from practices.models import Practice
-from practices.selection import filtered_practices
+from search.filters import PracticeFilter
 
 FEED_SIZE = 30
 
@@ -28,7 +28,7 @@ class PracticeFeed(Feed):
         return reverse("practices:list") + (f"?{query}" if query else "")
 
     def items(self, params):
-        practices = filtered_practices(params, Practice.objects.published())
+        practices = PracticeFilter(params, queryset=Practice.objects.published()).qs
         return practices.order_by("-published_at", "pk")[:FEED_SIZE]
 
     def item_title(self, practice: Practice) -> str:

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from practices.workflow import InvalidTransition, Publishable, PublishableQuerySet, Status
+from publishing.workflow import (
+    InvalidTransition,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+)
 
 __all__ = [
     "CooperationLevel",
@@ -140,17 +145,17 @@ class PracticeQuerySet(PublishableQuerySet):
     def update_search_vector(self) -> int:
         """Recompute the stored full-text vector of these practices; call it after a save
         that changes their text or their stakeholders (a no-op outside PostgreSQL)."""
-        from practices.search import update_search_vector
+        from search.fulltext import update_search_vector
 
         return update_search_vector(self)
 
     def refresh_derived(self) -> None:
         """Recompute the search vector and the facet index of these practices, in bulk
         (after an import, a stakeholder change): a few queries whatever their number."""
-        from practices import facet_index
+        from search import bitmap_index
 
         self.update_search_vector()
-        facet_index.refresh_practices(self.values_list("pk", flat=True))
+        bitmap_index.refresh_practices(self.values_list("pk", flat=True))
 
 
 class Practice(Publishable):
@@ -257,7 +262,7 @@ class Practice(Publishable):
         return reverse("practices:detail", kwargs={"slug": self.slug})
 
     def refresh_derived(self) -> None:
-        """The search vector and the facet counts of this practice (practices/facet_index.py):
+        """The search vector and the facet counts of this practice (search/bitmap_index.py):
         called after every save of its text, links, roles or status."""
         Practice.objects.filter(pk=self.pk).refresh_derived()
 
@@ -276,7 +281,7 @@ TAXONOMY_FIELDS = (
 
 
 class PracticeSearch(models.Model):
-    """The full-text vector of a practice (practices/search.py), filled by
+    """The full-text vector of a practice (search/fulltext.py), filled by
     PracticeQuerySet.update_search_vector() and GIN-indexed, on PostgreSQL only.
 
     A narrow table of its own, with the vectors stored out of line (toast_tuple_target,

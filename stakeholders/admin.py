@@ -2,8 +2,8 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from reports.resources.stakeholders import StakeholderResource
 from stakeholders.models import Membership, Stakeholder
-from stakeholders.resources import StakeholderResource
 
 
 class MembershipInline(admin.TabularInline):

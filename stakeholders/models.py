@@ -7,32 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-COORDINATORS_GROUP = "Coordinators"
-
-
-def is_coordinator(user) -> bool:
-    """Coordinators (and superusers) review, publish and report on everyone's work."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_is_coordinator", None)
-    if cached is None:
-        cached = user.groups.filter(name=COORDINATORS_GROUP).exists()
-        user._is_coordinator = cached
-    return cached
-
-
-def organisation_ids_of(user) -> set[int]:
-    """The organisations a user acts for; cached on the user object for the request."""
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_organisation_ids", None)
-    if cached is None:
-        cached = set(Membership.objects.filter(user=user).values_list("stakeholder_id", flat=True))
-        user._organisation_ids = cached
-    return cached
-
 
 class StakeholderKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality or local government")

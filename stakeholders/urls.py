@@ -1,10 +1,10 @@
 from django.urls import path
 
-from stakeholders.views import public
+from stakeholders import views
 
 app_name = "stakeholders"
 
 urlpatterns = [
-    path("", public.stakeholder_list, name="list"),
-    path("<slug:slug>/", public.stakeholder_detail, name="detail"),
+    path("", views.stakeholder_list, name="list"),
+    path("<slug:slug>/", views.stakeholder_detail, name="detail"),
 ]

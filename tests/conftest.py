@@ -11,7 +11,8 @@ from django.utils import translation
 from django.utils.text import slugify
 
 from practices.models import Practice, Status, Theme
-from stakeholders.models import COORDINATORS_GROUP, Membership, Stakeholder
+from publishing.access import COORDINATORS_GROUP
+from stakeholders.models import Membership, Stakeholder
 
 PASSWORD = "a-long-test-password-2026"
 

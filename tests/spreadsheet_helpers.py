@@ -87,7 +87,7 @@ def import_queries(content: bytes, user=None) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from practices.imports import run_import
+    from reports.imports import run_import
 
     with CaptureQueriesContext(connection) as context:
         report = run_import("practices", content, "practices.csv", dry_run=False, user=user)

@@ -28,10 +28,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from events.models import Event
-from practices.exports import EXPORT_TYPES, FORMATS
 from practices.models import InterventionArea, Practice, Programme, TargetGroup
 from practices.sitemaps import SITEMAPS
-from practices.workflow import Status
+from publishing.workflow import Status
+from reports.exports import EXPORT_TYPES, FORMATS
 from tests.conftest import make_practice
 
 PERSONAS = ("anonymous", "partner", "outsider", "coordinator", "superuser")

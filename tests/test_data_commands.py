@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from practices.management.progress import ProgressBar
 from practices.models import Practice, Theme
+from reports.management.progress import ProgressBar
 from tests.conftest import logged_in, make_practice
 from tests.spreadsheet_helpers import content_of, csv_bytes, csv_rows, xlsx_rows
 

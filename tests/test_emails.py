@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.test import RequestFactory
 
-from practices import emails
 from practices.models import Status
+from publishing import emails
 from tests.conftest import make_practice
 
 pytestmark = pytest.mark.django_db

@@ -188,7 +188,7 @@ def test_formula_injection_is_neutralised_in_xlsx(coordinator, hostile_practice)
 
 
 def test_a_neutralised_export_imports_back_unchanged(coordinator, hostile_practice, tmp_path):
-    from practices.imports import run_import
+    from reports.imports import run_import
 
     response = logged_in(coordinator).get(export_url("practices", "csv"))
     report = run_import("practices", content_of(response), "p.csv", dry_run=True)
@@ -226,7 +226,7 @@ def test_the_number_of_queries_of_an_export_does_not_grow_with_its_rows(
 
 
 def test_a_large_export_reads_in_chunks(coordinator, asticude, acpp, theme, monkeypatch):
-    monkeypatch.setattr("practices.exports.CHUNK_SIZE", 4)
+    monkeypatch.setattr("reports.exports.CHUNK_SIZE", 4)
     make_rich_practices(10, asticude, acpp, theme)
     response = logged_in(coordinator).get(export_url("practices", "csv"))
     assert response.streaming
@@ -275,9 +275,9 @@ def test_an_export_answers_get_only(coordinator):
 def test_practice_rows_equal_the_resources_own_export_cell_for_cell(db, monkeypatch):
     from django.core.management import call_command
 
-    from practices import exports
     from practices.models import Practice
-    from practices.resources import PracticeResource
+    from reports import exports
+    from reports.resources.practices import PracticeResource
 
     call_command("load_demo")
     monkeypatch.setattr(exports, "PRACTICE_CHUNK_SIZE", 3)  # several chunks
@@ -295,7 +295,7 @@ def test_practice_rows_equal_the_resources_own_export_cell_for_cell(db, monkeypa
         assert b"".join(written_by_postgresql) == resource_csv(Practice.objects.all())
 
 
-# -- The CSV of practices written by PostgreSQL (practices/sql_export.py) -----------------
+# -- The CSV of practices written by PostgreSQL (reports/sql_export.py) -----------------
 # On PostgreSQL the CSV export of practices is one query of ready lines; elsewhere it is
 # written in Python. Either way it must be the bytes csv_lines writes from the Resource's
 # own export (django-import-export's PracticeResource().export()).
@@ -372,8 +372,8 @@ def hostile_practices(asticude, acpp, theme, social_inclusion):
 
 def resource_csv(queryset) -> bytes:
     """The CSV django-import-export's own export would give, through our cell cleaning."""
-    from practices.exports import csv_lines
-    from practices.resources import PracticeResource
+    from reports.exports import csv_lines
+    from reports.resources.practices import PracticeResource
 
     dataset = PracticeResource().export(queryset=queryset.order_by("pk"))
     return "".join(csv_lines(dataset.headers, [list(row) for row in dataset])).encode()
@@ -409,9 +409,9 @@ def rows_of_bytes(content: bytes) -> list[dict]:
 def test_postgresql_writes_the_practices_csv_in_one_query_and_sqlite_in_python(
     hostile_practices,
 ):
-    from practices import exports
     from practices.models import Practice
-    from practices.resources import PracticeResource
+    from reports import exports
+    from reports.resources.practices import PracticeResource
 
     chunks = exports.database_csv(PracticeResource(), Practice.objects.all())
     assert (chunks is not None) == (connection.vendor == "postgresql")
@@ -426,11 +426,11 @@ def test_the_open_data_csv_carries_only_the_filtered_published_practices(client,
     from django.http import QueryDict
 
     from practices.models import Practice
-    from practices.selection import filtered_practices
+    from search.filters import PracticeFilter
 
     query = "theme=evil&country=MA&year=2020"
     response = client.get(open_data_url("csv", query))
-    selected = filtered_practices(QueryDict(query), Practice.objects.published())
+    selected = PracticeFilter(QueryDict(query), queryset=Practice.objects.published()).qs
     assert set(selected.values_list("slug", flat=True)) == {"he-said-hi-then-left"}
     assert content_of(response) == resource_csv(selected)
     everything = content_of(client.get(open_data_url("csv")))
@@ -446,9 +446,9 @@ def test_a_large_csv_is_read_in_batches_and_sent_in_pieces_not_lines(
 ):
     from practices.models import Practice
 
-    monkeypatch.setattr("practices.sql_export.FETCH_SIZE", 3)
-    monkeypatch.setattr("practices.sql_export.CHUNK_BYTES", 2000)
-    monkeypatch.setattr("practices.exports.PIECE_CHARS", 2000)
+    monkeypatch.setattr("reports.sql_export.FETCH_SIZE", 3)
+    monkeypatch.setattr("reports.sql_export.CHUNK_BYTES", 2000)
+    monkeypatch.setattr("reports.exports.PIECE_CHARS", 2000)
     make_rich_practices(40, asticude, acpp, theme)
     Practice.objects.update(summary="A long, long summary. " * 20)
     response = client.get(open_data_url("csv"))
@@ -463,9 +463,9 @@ def test_an_export_of_a_resource_with_a_column_the_sql_cannot_write_takes_the_py
 ):
     from import_export import fields
 
-    from practices import exports, sql_export
     from practices.models import Practice
-    from practices.resources import PracticeResource
+    from reports import exports, sql_export
+    from reports.resources.practices import PracticeResource
 
     class WithExtra(PracticeResource):
         extra = fields.Field(column_name="extra")
@@ -481,7 +481,7 @@ def test_an_export_of_a_resource_with_a_column_the_sql_cannot_write_takes_the_py
 
 
 def test_a_rich_export_imports_back_unchanged(coordinator, hostile_practices):
-    from practices.imports import run_import
+    from reports.imports import run_import
 
     # What a spreadsheet cannot carry: control characters (dropped), microseconds, and
     # spaces around an indicator's label or unit (trimmed on import).

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from practices import facet_index
 from practices.models import Programme, StakeholderRole, Status, Theme
+from search import bitmap_index
 from tests.conftest import make_practice
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +39,12 @@ def practices(asticude, acpp, themes):
     oujda.themes.set([youth])
     draft = make_practice(asticude, "Draft", status=Status.DRAFT, country="MA", city="Nador")
     draft.themes.set([media])
-    facet_index.refresh_all()
+    bitmap_index.refresh_all()
     return {"nador": nador, "seville": seville, "oujda": oujda, "draft": draft}
 
 
 def counts(**filters):
-    return facet_index.facet_counts(filters)
+    return bitmap_index.facet_counts(filters)
 
 
 def test_counts_without_filters_cover_published_practices_only(practices, themes):
@@ -86,7 +86,7 @@ def test_publishing_a_practice_counts_it_after_refresh(practices, themes, coordi
     draft = practices["draft"]
     draft.submit(by=coordinator)
     draft.publish(by=coordinator)
-    facet_index.refresh_practices([draft.pk])
+    bitmap_index.refresh_practices([draft.pk])
 
     found = counts(theme=[themes[0].pk])
     assert found["total"] == {"": 3}
@@ -96,12 +96,12 @@ def test_publishing_a_practice_counts_it_after_refresh(practices, themes, coordi
 def test_archiving_and_changing_links_updates_the_counts_after_refresh(practices, themes):
     nador = practices["nador"]
     nador.themes.set([themes[1]])
-    facet_index.refresh_practices([nador.pk])
+    bitmap_index.refresh_practices([nador.pk])
     assert counts()["theme"] == {str(themes[0].pk): 1, str(themes[1].pk): 2}
 
     nador.status = Status.ARCHIVED
     nador.save()
-    facet_index.refresh_practices([nador.pk])
+    bitmap_index.refresh_practices([nador.pk])
     found = counts()
     assert found["total"] == {"": 2}
     assert "2019" not in found["year"]
@@ -110,20 +110,20 @@ def test_archiving_and_changing_links_updates_the_counts_after_refresh(practices
 def test_a_practice_beyond_the_bitmaps_length_makes_them_grow(practices, asticude, themes):
     far = make_practice(asticude, "Far", country="TN", city="Tunis", id=70_000)
     far.themes.set([themes[0]])
-    facet_index.refresh_practices([far.pk])
+    bitmap_index.refresh_practices([far.pk])
     found = counts(theme=[themes[0].pk])
     assert found["total"] == {"": 3}
     assert found["country"] == {"MA": 1, "ES": 1, "TN": 1}
 
 
 def test_the_stakeholder_facet_keeps_the_most_active_and_the_selected(practices, acpp):
-    found = facet_index.facet_counts({"stakeholder": [acpp.pk]}, stakeholder_limit=0)
+    found = bitmap_index.facet_counts({"stakeholder": [acpp.pk]}, stakeholder_limit=0)
     assert found["stakeholder"] == {str(acpp.pk): 1}
 
 
 def test_unknown_dimensions_are_refused():
     with pytest.raises(ValueError, match="colour"):
-        facet_index.facet_counts({"colour": ["red"]})
+        bitmap_index.facet_counts({"colour": ["red"]})
 
 
 def test_all_facets_and_the_total_take_one_query_on_postgresql(

@@ -9,10 +9,15 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from practices import facet_index
-from practices.facets import _options_from_tables, _selected, compute_facets, facets_and_total
-from practices.filters import PracticeFilter
 from practices.models import Practice, StakeholderRole, Status, TargetGroup, Theme
+from search import bitmap_index
+from search.facet_options import (
+    _options_from_tables,
+    _selected,
+    compute_facets,
+    facets_and_total,
+)
+from search.filters import PracticeFilter
 from stakeholders.models import StakeholderKind
 from tests.conftest import make_practice, make_stakeholder
 from tests.spreadsheet_helpers import csv_bytes
@@ -58,7 +63,7 @@ def practices(asticude, acpp, themes):
         StakeholderRole.objects.create(practice=practice, stakeholder=organisation, role="lead")
         made[n] = practice
     Practice.objects.update_search_vector()
-    facet_index.refresh_all()
+    bitmap_index.refresh_all()
     return made
 
 
@@ -68,7 +73,7 @@ def group_by_counts(filters: dict) -> dict:
         name: _ids(name, values) for name, values in filters.items() if name != "stakeholder_kind"
     }
     active |= {k: v for k, v in filters.items() if k == "stakeholder_kind"}
-    return facet_index._counts_from_tables(facet_index._active(active), 50)
+    return bitmap_index._counts_from_tables(bitmap_index._active(active), 50)
 
 
 def _ids(name: str, values: list[str]) -> list[str]:
@@ -78,7 +83,7 @@ def _ids(name: str, values: list[str]) -> list[str]:
 
 
 def index_counts(filters: dict) -> dict:
-    return facet_index.facet_counts({name: _ids(name, values) for name, values in filters.items()})
+    return bitmap_index.facet_counts({name: _ids(name, values) for name, values in filters.items()})
 
 
 def assert_index_matches_the_tables():
@@ -125,11 +130,11 @@ def test_refreshing_practices_ids_apart_rewrites_only_their_bits(practices, asti
         for n in range(20)
     ]
     first, last = more[2], more[17]
-    facet_index.refresh_practices([p.pk for p in more])
+    bitmap_index.refresh_practices([p.pk for p in more])
     Practice.objects.filter(pk__in=[first.pk, last.pk]).update(country="TN")
     first.themes.set([themes["youth"]])
     last.themes.set([themes["media"], themes["youth"]])
-    facet_index.refresh_practices([last.pk, first.pk])
+    bitmap_index.refresh_practices([last.pk, first.pk])
     assert index_counts({})["country"] == {"MA": 2, "ES": 1, "FR": 18, "TN": 2}
     assert index_counts({"country": ["TN"]})["theme"] == {
         str(themes["youth"].pk): 2,
@@ -181,7 +186,7 @@ def test_the_list_takes_as_many_queries_with_more_practices(
         practice.themes.set([themes["media"]])
         practice.target_groups.set([group])
         StakeholderRole.objects.create(practice=practice, stakeholder=stakeholder, role="lead")
-    facet_index.refresh_all()
+    bitmap_index.refresh_all()
     after = [queries(path) for path in paths]
     assert after == before
     assert max(after) <= 12
@@ -225,7 +230,7 @@ def test_a_facet_shows_the_fifty_most_used_options_and_the_selected_ones(asticud
     for n in range(60):
         make_practice(asticude, f"Town {n}", city=f"Town {n:02d}", country="MA")
     make_practice(asticude, "Another in town 00", city="Town 00", country="MA")
-    facet_index.refresh_all()
+    bitmap_index.refresh_all()
     from django.http import QueryDict
 
     facets = compute_facets(QueryDict("city=Town+59"))

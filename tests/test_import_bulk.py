@@ -4,9 +4,9 @@ the database refuses still reported on its row, with nothing written."""
 
 import pytest
 
-from practices.imports import Problem, run_import
 from practices.models import Practice
-from practices.resources import PrefetchingInstanceLoader
+from reports.imports import Problem, run_import
+from reports.resources.practices import PrefetchingInstanceLoader
 from tests.spreadsheet_helpers import import_queries, practices_file
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_forty_updated_rows_cost_no_more_queries_than_ten(reference, django_asse
 def test_each_chunk_of_rows_costs_a_bounded_number_of_queries(
     reference, monkeypatch, django_assert_max_num_queries
 ):
-    from practices.resources import PracticeResource
+    from reports.resources.practices import PracticeResource
 
     monkeypatch.setattr(PracticeResource._meta, "batch_size", 5)
     five = import_queries(practices_file(5))

@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from events.models import Event, EventSeries, ParticipantCount
-from practices.imports import run_import
 from practices.models import Indicator, Practice, StakeholderRole, Theme
-from practices.views.imports import SESSION_KEY
+from reports.imports import run_import
+from reports.views.imports import SESSION_KEY
 from stakeholders.models import Stakeholder
 from tests.conftest import logged_in
 from tests.spreadsheet_helpers import content_of, csv_bytes, xlsx_bytes

@@ -13,8 +13,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from practices.filters import FILTER_NAMES
 from practices.models import Programme, TargetGroup
+from search.filters import FILTER_NAMES
 from tests.conftest import make_practice, make_stakeholder
 
 PATHS = [

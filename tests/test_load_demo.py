@@ -2,11 +2,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from demo.loader import NADOR_SLUG, SEED_FILE
+from demo.practice_record import parse_practice_record
 from events.models import Event, ParticipantCount
-from practices.demo import NADOR_SLUG, SEED_FILE
 from practices.models import Indicator, Practice, StakeholderRole
-from practices.seed import parse_practice_record
-from stakeholders.models import Membership, Stakeholder, is_coordinator
+from publishing.access import is_coordinator
+from stakeholders.models import Membership, Stakeholder
 
 pytestmark = pytest.mark.django_db
 

@@ -103,11 +103,11 @@ def test_the_calendar_leaves_out_events_over_a_year_old(client, asticude):
 
 
 def test_the_calendar_is_built_once_then_served_from_the_cache(client, events, monkeypatch):
-    from events.views import public
+    from events import views
 
     built = []
-    real = public.build_calendar
-    monkeypatch.setattr(public, "build_calendar", lambda *a: built.append(1) or real(*a))
+    real = views.build_calendar
+    monkeypatch.setattr(views, "build_calendar", lambda *a: built.append(1) or real(*a))
     first = client.get("/en/events/calendar.ics").content
     second = client.get("/en/events/calendar.ics").content
     assert first == second

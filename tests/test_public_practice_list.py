@@ -4,7 +4,7 @@ other filters against hand counts, chips, sorting, pagination and bad input."""
 import pytest
 from django.http import QueryDict
 
-from practices.facets import compute_facets
+from search.facet_options import compute_facets
 from tests import public_data
 
 LIST = "/en/practices/"

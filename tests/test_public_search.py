@@ -93,7 +93,7 @@ def test_only_published_practices_are_found(client, asticude, draft_practice):
 def test_an_imported_practice_is_found_by_search(client, asticude):
     import tablib
 
-    from practices.resources import PracticeResource
+    from reports.resources.practices import PracticeResource
 
     dataset = tablib.Dataset(
         headers=["slug", "title", "status", "organisation", "summary", "country", "language"]
@@ -107,7 +107,7 @@ def test_an_imported_practice_is_found_by_search(client, asticude):
 
 
 def test_a_practice_saved_through_the_portal_is_found_by_its_new_words(client, asticude, partner):
-    from practices.history import save_with_history
+    from publishing.history import save_with_history
 
     practice = make_practice(asticude, "Shared kitchens")
     practice.summary = "Neighbours cook couscous together every Friday."

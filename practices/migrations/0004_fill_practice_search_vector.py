@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# The same vector as practices.search.search_vector_expression(), in SQL, since a
+# The same vector as search.fulltext.search_vector_expression(), in SQL, since a
 # migration cannot rely on today's model code.
 FILL = """
 UPDATE practices_practice AS p SET search_vector =

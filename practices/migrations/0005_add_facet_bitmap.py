@@ -1,4 +1,4 @@
-"""The facet index of practices/facet_index.py: one bitmap of published practices per facet
+"""The facet index of search/bitmap_index.py: one bitmap of published practices per facet
 value. PostgreSQL only (bit varying, bit_count); elsewhere the counts come from the tables.
 Filled by `manage.py refresh_facet_index`; until then the readers count from the tables."""
 

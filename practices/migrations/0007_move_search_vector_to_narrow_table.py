@@ -6,7 +6,7 @@ from django.db import migrations, models
 # move to a narrow table whose rows keep them out of line (toast_tuple_target): the GIN
 # matches of a common word then cost ~650 heap pages to turn into ids, not ~21,600 pages
 # of practice rows. practice_search_bits() builds the facet index's bitmap of the matches
-# (practices/facet_index.py); the table looks small to the planner, which would otherwise
+# (search/bitmap_index.py); the table looks small to the planner, which would otherwise
 # pick a sequential scan that reads every vector back from TOAST (280 ms against 25 ms
 # at 100,000 practices), hence enable_seqscan = off for that one query.
 SETUP = [

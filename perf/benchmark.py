@@ -1,0 +1,472 @@
+"""`make bench`: server time and SQL queries of the portal's pages, beside their peers.
+
+Each page scenario is requested through Django's test client: a few warm-up requests, then
+up to `requests` timed ones (stopping early once `budget` seconds are spent), with Django's
+caches cleared before each timed request unless `warm_cache` is set. The query count comes from
+one more request under CaptureQueriesContext. Peers run in the same process on the same data:
+the stock admin changelist with facets (perf/bench_urls.py) for list pages and
+django-import-export's default `PracticeResource().export()` for the CSV export. Exports run in
+a child process each, so that the peak RSS reported is that export's alone.
+
+A scenario whose URL (or import command) does not exist yet is reported as "missing".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.core.management import call_command, get_commands
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
+
+from practices.models import TAXONOMY_FIELDS, Practice, TargetGroup, Theme
+from search.bitmap_index import facet_counts
+
+BENCH_URLCONF = "perf.bench_urls"
+ADMIN_LIST = "/bench-admin/practices/practice/"
+# The public CSV of all published practices (reports/urls.py) and the import
+# command (`import_data practices <file>`); --export-url and --import-command override them.
+EXPORT_URL = "/en/reports/open-data/practices.csv"
+IMPORT_COMMAND = "import_data"
+IMPORT_KIND = "practices"
+COMMON_WORD = "migrants"
+RARE_WORD = "tramontane"
+
+
+@dataclass
+class Scenario:
+    name: str
+    paths: list[str]
+    target_ms: float | None = None
+    peer: str = ""
+    as_admin: bool = False
+    kind: str = "page"  # page, export, import
+    call: Callable[[], object] | None = None  # timed instead of requesting paths
+
+
+@dataclass
+class Result:
+    name: str
+    kind: str
+    path: str
+    status: str = "ok"
+    requests: int = 0
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+    target_ms: float | None = None
+    peer: str = ""
+    ratio: float | None = None
+    seconds: float | None = None
+    peak_rss_mb: float | None = None
+    rows: int | None = None
+    note: str = ""
+
+
+@dataclass
+class Sample:
+    """The concrete values the scenarios filter and search on, picked from the data."""
+
+    theme: Theme
+    target_group: TargetGroup
+    country: str
+    detail_slugs: list[str] = field(default_factory=list)
+
+    @classmethod
+    def pick(cls) -> Sample:
+        theme = Theme.objects.annotate(n=Count("practices")).order_by("-n").first()
+        group = TargetGroup.objects.annotate(n=Count("practices")).order_by("-n").first()
+        slugs = list(
+            Practice.objects.published().order_by("id").values_list("slug", flat=True)[:2000]
+        )
+        return cls(theme, group, "MA", slugs[::40] or slugs)
+
+
+def scenarios(sample: Sample) -> list[Scenario]:
+    """The scenarios of the issue. List filters use the public list's parameter names
+    (search/filters.py); the admin peers the admin's own."""
+    theme, group, country = sample.theme, sample.target_group, sample.country
+    one = {"theme": theme.slug}
+    three = {**one, "country": country, "target_group": group.slug}
+    admin_base = {"status__exact": "published"}
+    admin_one = {**admin_base, "themes__id__exact": theme.pk}
+    admin_three = {**admin_one, "country__exact": country, "target_groups__id__exact": group.pk}
+
+    def url(path: str, query: dict | None = None) -> list[str]:
+        return [f"{path}?{urlencode(query)}" if query else path]
+
+    return [
+        Scenario("home", url("/en/"), 50),
+        Scenario("list", url("/en/practices/"), 100, peer="admin list"),
+        Scenario("list, one filter", url("/en/practices/", one), 100, peer="admin one filter"),
+        Scenario("list, three filters", url("/en/practices/", three), 100, "admin three filters"),
+        Scenario(
+            "search, common word", url("/en/practices/", {"q": COMMON_WORD}), 100, "admin search"
+        ),
+        Scenario("search, rare word", url("/en/practices/", {"q": RARE_WORD}), 100),
+        Scenario(
+            "search + two filters",
+            url("/en/practices/", {"q": COMMON_WORD, **one, "country": country}),
+            100,
+        ),
+        Scenario(
+            "rare word + two filters",
+            url("/en/practices/", {"q": RARE_WORD, **one, "country": country}),
+            100,
+        ),
+        Scenario(
+            "list, city+year+kind",
+            url("/en/practices/", {"city": "Nador", "year": "2022", "stakeholder_kind": "ngo"}),
+            100,
+        ),
+        Scenario("list, page 50", url("/en/practices/", {"page": 50}), 100),
+        Scenario("practice detail", [f"/en/practices/{s}/" for s in sample.detail_slugs], 25),
+        Scenario("theme page", url(f"/en/themes/{theme.slug}/"), 100, peer="admin one filter"),
+        Scenario("calendar.ics", url("/en/events/calendar.ics")),
+        # The facet counts alone, as the list page will get them (search/bitmap_index.py).
+        Scenario("facet counts, none", ["facet_index"], call=lambda: facet_counts({})),
+        Scenario(
+            "facet counts, 3 filters",
+            ["facet_index"],
+            call=lambda: facet_counts(
+                {"theme": [theme.pk], "country": [country], "target_group": [group.pk]}
+            ),
+        ),
+        Scenario("admin list", url(ADMIN_LIST, admin_base), as_admin=True),
+        Scenario("admin one filter", url(ADMIN_LIST, admin_one), as_admin=True),
+        Scenario("admin three filters", url(ADMIN_LIST, admin_three), as_admin=True),
+        Scenario("admin search", url(ADMIN_LIST, {**admin_base, "q": COMMON_WORD}), as_admin=True),
+    ]
+
+
+# -- measuring ---------------------------------------------------------------------------
+
+
+def clear_caches() -> None:
+    for alias in caches:
+        caches[alias].clear()
+
+
+def consume(response) -> int:
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def route_exists(path: str) -> bool:
+    try:
+        resolve(path.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def percentile(times: list[float], share: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+@dataclass
+class Settings:
+    requests: int = 30
+    warmup: int = 3
+    budget: float = 20.0
+    min_requests: int = 5
+    warm_cache: bool = False
+    export_url: str = EXPORT_URL
+    import_command: str = IMPORT_COMMAND
+    peer_timeout: float = 900.0
+
+
+def measure_page(scenario: Scenario, client: Client, config: Settings) -> Result:
+    result = Result(scenario.name, "page", scenario.paths[0], target_ms=scenario.target_ms)
+    result.peer = scenario.peer
+    if scenario.call is not None:
+        return measure_call(scenario, result, config)
+    if not all(route_exists(path) for path in scenario.paths):
+        result.status = "missing"
+        return result
+    paths = scenario.paths
+    for i in range(config.warmup):
+        response = client.get(paths[i % len(paths)])
+        consume(response)
+        if response.status_code != 200:
+            result.status = f"error: HTTP {response.status_code}"
+            return result
+    times: list[float] = []
+    started = time.monotonic()
+    for i in range(config.requests):
+        if not config.warm_cache:
+            clear_caches()
+        began = time.perf_counter()
+        consume(client.get(paths[i % len(paths)]))
+        times.append((time.perf_counter() - began) * 1000)
+        spent = time.monotonic() - started
+        if spent > config.budget and len(times) >= config.min_requests:
+            break
+    with CaptureQueriesContext(connection) as queries:
+        consume(client.get(paths[0]))
+    result.requests = len(times)
+    result.p50_ms = round(statistics.median(times), 1)
+    result.p95_ms = round(percentile(times, 0.95), 1)
+    result.queries = len(queries)
+    return result
+
+
+def measure_call(scenario: Scenario, result: Result, config: Settings) -> Result:
+    for _ in range(config.warmup):
+        scenario.call()
+    times = []
+    for _ in range(config.requests):
+        began = time.perf_counter()
+        scenario.call()
+        times.append((time.perf_counter() - began) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        scenario.call()
+    result.requests = len(times)
+    result.p50_ms = round(statistics.median(times), 1)
+    result.p95_ms = round(percentile(times, 0.95), 1)
+    result.queries = len(queries)
+    return result
+
+
+def run_child(probe: str, config: Settings) -> dict:
+    """Run one export in a fresh process; its last stdout line is a JSON summary."""
+    command = [sys.executable, "manage.py", "bench", "--probe", probe]
+    command += ["--export-url", config.export_url]
+    try:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            command,
+            capture_output=True,
+            text=True,
+            timeout=config.peer_timeout,
+            check=False,
+            env={**os.environ, "PERF_TOOLS": "1"},  # the child's `bench` command
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+    except subprocess.TimeoutExpired:
+        return {"status": f"timeout after {config.peer_timeout:.0f} s"}
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        return {"status": f"error: {done.stderr.strip().splitlines()[-1:]}"}
+    return json.loads(lines[-1])
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def probe_export_ours(export_url: str) -> dict:
+    if not route_exists(export_url):
+        return {"status": "missing"}
+    client = Client()
+    began = time.perf_counter()
+    response = client.get(export_url)
+    size, rows = 0, 0
+    chunks = response.streaming_content if response.streaming else [response.content]
+    for chunk in chunks:
+        size += len(chunk)
+        rows += chunk.count(b"\n")
+    if response.status_code != 200:
+        return {"status": f"error: HTTP {response.status_code}"}
+    seconds = time.perf_counter() - began
+    return {"status": "ok", "seconds": seconds, "rows": rows, "peak_rss_mb": peak_rss_mb()}
+
+
+def probe_export_peer() -> dict:
+    from reports.resources.practices import PracticeResource
+
+    began = time.perf_counter()
+    dataset = PracticeResource().export(queryset=Practice.objects.published())
+    text = dataset.csv
+    seconds = time.perf_counter() - began
+    rows = text.count("\n")
+    return {"status": "ok", "seconds": seconds, "rows": rows, "peak_rss_mb": peak_rss_mb()}
+
+
+PROBES: dict[str, Callable[[Settings], dict]] = {
+    "export-ours": lambda config: probe_export_ours(config.export_url),
+    "export-peer": lambda config: probe_export_peer(),
+}
+
+
+def measure_exports(config: Settings) -> list[Result]:
+    results = []
+    for name, probe, peer in (
+        ("CSV export", "export-ours", "default Resource.export()"),
+        ("default Resource.export()", "export-peer", ""),
+    ):
+        result = Result(name, "export", config.export_url if peer else "", peer=peer)
+        if not peer and results[0].status == "missing":
+            # No ratio to give, and at 100k practices the default export takes many minutes.
+            result.status = "skipped"
+            results.append(result)
+            continue
+        summary = run_child(probe, config)
+        result.status = summary["status"]
+        if result.status == "ok":
+            result.seconds = round(summary["seconds"], 2)
+            result.rows = summary["rows"]
+            result.peak_rss_mb = summary["peak_rss_mb"]
+        results.append(result)
+    return results
+
+
+def measure_import(config: Settings, rows: int = 10_000) -> Result:
+    result = Result(f"import of {rows} rows", "import", config.import_command)
+    if config.import_command not in get_commands():
+        result.status = "missing"
+        return result
+    from perf import benchdata
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "practices.csv"
+        path.write_text(import_csv(rows), encoding="utf-8")
+        began = time.perf_counter()
+        try:
+            with open(os.devnull, "w") as quiet:
+                call_command(config.import_command, IMPORT_KIND, str(path), stdout=quiet)
+        except Exception as error:  # noqa: BLE001 - reported, never fatal to the run
+            result.status = f"error: {error}"
+        result.seconds = round(time.perf_counter() - began, 2)
+    result.rows = rows
+    benchdata.clear(benchdata.IMPORT_PREFIX)
+    return result
+
+
+def import_csv(rows: int) -> str:
+    """A CSV in PracticeResource's columns: existing bench practices under new slugs."""
+    from perf import benchdata
+    from reports.resources.practices import PracticeResource
+
+    practices = (
+        Practice.objects.filter(slug__startswith=benchdata.PREFIX)
+        .exclude(slug__startswith=benchdata.IMPORT_PREFIX)
+        .select_related("organisation", "programme")
+        .prefetch_related(*TAXONOMY_FIELDS)
+        .order_by("id")[:rows]
+    )
+    dataset = PracticeResource().export(queryset=practices)
+    slugs = dataset["slug"]
+    del dataset["slug"]
+    dataset.insert_col(0, [f"{benchdata.IMPORT_PREFIX}{slug}" for slug in slugs], header="slug")
+    return dataset.csv
+
+
+def add_ratios(results: list[Result]) -> None:
+    by_name = {result.name: result for result in results}
+    for result in results:
+        peer = by_name.get(result.peer)
+        if result.status != "ok" or peer is None or peer.status != "ok":
+            continue
+        if result.kind == "page" and peer.p95_ms:
+            result.ratio = round(result.p95_ms / peer.p95_ms, 2)
+        elif result.kind == "export" and peer.seconds:
+            result.ratio = round(result.seconds / peer.seconds, 2)
+
+
+def bench_admin_client() -> Client:
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def environment() -> dict:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            server = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            server = f"{connection.vendor} {connection.Database.sqlite_version}"
+    revision = subprocess.run(  # noqa: S603
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "database": server,
+        "practices": Practice.objects.count(),
+        "published": Practice.objects.published().count(),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(),
+        "commit": revision,
+    }
+
+
+def run(config: Settings, only: set[str] | None = None, report=print) -> dict:
+    sample = Sample.pick()
+    client, admin_client = Client(), bench_admin_client()
+    meta = environment()
+    results: list[Result] = []
+    for scenario in scenarios(sample):
+        if only and scenario.name not in only:
+            continue
+        result = measure_page(scenario, admin_client if scenario.as_admin else client, config)
+        report(format_row(result))
+        results.append(result)
+    if not only or "export" in only:
+        for result in measure_exports(config):
+            report(format_row(result))
+            results.append(result)
+    if not only or "import" in only:
+        results.append(measure_import(config))
+        report(format_row(results[-1]))
+    add_ratios(results)
+    meta["load_average_after"] = os.getloadavg()
+    return {
+        "environment": meta,
+        "settings": asdict(config),
+        "results": [asdict(r) for r in results],
+    }
+
+
+# -- printing ------------------------------------------------------------------------------
+
+HEADER = (
+    f"{'scenario':<28}{'status':<10}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'target':>8}"
+    f"{'SQL':>5}{'s':>8}{'MB':>7}  {'ratio to peer':<}"
+)
+
+
+def format_row(r: Result) -> str:
+    def num(value, width: int) -> str:
+        return f"{value:>{width}}" if value is not None else f"{'-':>{width}}"
+
+    ratio = f"{r.ratio:.2f} x {r.peer}" if r.ratio is not None else (r.peer and f"- ({r.peer})")
+    status = r.status if len(r.status) <= 9 else r.status[:9]
+    return (
+        f"{r.name:<28}{status:<10}{r.requests or '':>4}{num(r.p50_ms, 9)}{num(r.p95_ms, 9)}"
+        f"{num(r.target_ms and int(r.target_ms), 8)}{num(r.queries, 5)}{num(r.seconds, 8)}"
+        f"{num(r.peak_rss_mb, 7)}  {ratio or ''}"
+    )
+
+
+def format_table(outcome: dict) -> str:
+    lines = [HEADER, "-" * len(HEADER)]
+    lines += [format_row(Result(**r)) for r in outcome["results"]]
+    errors = [r for r in outcome["results"] if r["status"] not in ("ok", "missing", "skipped")]
+    lines += [f"{r['name']}: {r['status']}" for r in errors]
+    return "\n".join(lines)

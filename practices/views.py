@@ -1,0 +1,319 @@
+"""Public pages of the knowledge base: home, the filterable practice list, themes and
+practice pages. Only published practices are ever shown here."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+from practices.models import TAXONOMY_FIELDS, Practice, StakeholderRole, Status, Theme
+from search import bitmap_index
+from search.facet_options import FACET_TITLES, facets_and_total
+from search.filters import FILTER_NAMES, PracticeFilter
+from search.fulltext import rank_by_relevance, snippets
+
+PER_PAGE = 20
+# Ranking reads every match's search vector: beyond this many matches (a common word over
+# a large base) the results come newest first instead (docs/performance.md).
+RANK_LIMIT = 2_000
+CARD_FIELDS = ["title", "slug", "city", "country", "is_sample", "language"]
+CARD_FIELDS += ["start_date", "end_date"]
+OPEN_FACETS = ("theme", "country", "objective")
+SORTS = {
+    "newest": (_("Newest"), ["-published_at", "pk"]),
+    "title": (_("Title"), ["title", "pk"]),
+    "start": (_("Start date"), ["-start_date", "-published_at", "pk"]),
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    # Real records before the demo's sample ones, newest first.
+    practices = Practice.objects.published().order_by("is_sample", "-published_at")[:6]
+    events = Event.objects.published().upcoming()[:5]
+    return render(
+        request,
+        "practices/home.html",
+        {"practices": practices, "events": events, "themes": themes_with_counts()},
+    )
+
+
+def practice_list(request: HttpRequest) -> HttpResponse:
+    return _render_list(request, request.GET, "practices/practice_list.html", {})
+
+
+def theme_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "practices/theme_list.html", {"themes": themes_with_counts()})
+
+
+def themes_with_counts() -> list[Theme]:
+    """Every theme with `count`, its published practices: from the facet index when built
+    (one bit_count per theme), else a COUNT over the links (300,000 at 100k: 200 ms)."""
+    counts = bitmap_index.value_counts("theme")
+    if counts is None:
+        published = Q(practices__status=Status.PUBLISHED)
+        return list(Theme.objects.annotate(count=Count("practices", filter=published)))
+    themes = list(Theme.objects.all())
+    for theme in themes:
+        theme.count = counts.get(str(theme.pk), 0)
+    return themes
+
+
+def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = get_object_or_404(Theme, slug=slug)
+    params = request.GET.copy()
+    params.setlist("theme", [theme.slug])
+    return _render_list(request, params, "practices/theme_detail.html", {"theme": theme})
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    # isascii(): "²" is a digit to isdigit() but not to int().
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def _sort(params: QueryDict, searching: bool) -> str:
+    sort = params.get("sort", "")
+    if sort in SORTS or (sort == "relevance" and searching):
+        return sort
+    return "relevance" if searching else "newest"
+
+
+def _ordered(practices, sort: str, search_text: str, total: int | None):
+    if sort == "relevance" and total is not None and total > RANK_LIMIT:
+        return practices.order_by(*SORTS["newest"][1])
+    if sort == "relevance":
+        return rank_by_relevance(practices, search_text)
+    return practices.order_by(*SORTS[sort][1])
+
+
+def _page(request: HttpRequest, practices, search_text: str, total: int | None):
+    """The asked-for page (a malformed number is page 1, one past the end is a 404),
+    each practice with its search snippet. `total`, when the facet index counted it,
+    spares the paginator its COUNT."""
+    paginator = Paginator(practices.prefetch_related("themes"), PER_PAGE)
+    if total is not None:
+        paginator.count = total
+    number = _page_number(request)
+    if number > max(paginator.num_pages, 1):
+        raise Http404(_("There is no such page of results."))
+    page = paginator.page(number)
+    found = snippets(page.object_list, search_text) if search_text else {}
+    for practice in page.object_list:
+        practice.snippet = found.get(practice.pk)
+    return page
+
+
+def _render_list(request, params: QueryDict, template: str, context: dict) -> HttpResponse:
+    filterset = PracticeFilter(params, queryset=Practice.objects.published())
+    practices = filterset.qs
+    search_text = filterset.search_text()
+    sort = _sort(params, bool(search_text))
+    facets, total = facets_and_total(params, filterset=filterset)
+    ordered = _ordered(practices, sort, search_text, total)
+    page = _page(request, ordered, search_text, total)
+    base = context.get("theme")
+    context |= {
+        "filterset": filterset,
+        "errors": _errors(filterset),
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "facets": _facets_with_urls(facets, params, base),
+        "chips": _chips(facets, params, filterset, base),
+        "sort": sort,
+        "sorts": _sort_options(bool(search_text)),
+        "searching": bool(search_text),
+        "query": search_text,
+        "hidden_filters": _hidden_filters(params, base),
+        "feed_url": reverse("practices:feed") + _query(params, drop=("page", "sort")).rstrip("?"),
+        "export_links": [
+            (
+                fmt.upper(),
+                reverse("reports:open_data", kwargs={"fmt": fmt})
+                + _query(params, drop=("page", "sort")).rstrip("?"),
+            )
+            for fmt in ("csv", "xlsx", "json")
+        ],
+        "page_prefix": _page_prefix(params, base),
+        "clear_url": request.path,
+    }
+    return render(request, template, context)
+
+
+def _errors(filterset: PracticeFilter) -> list[str]:
+    if filterset.is_valid():
+        return []
+    return [
+        f"{filterset.form.fields[name].label}: {' '.join(messages)}"
+        for name, messages in filterset.errors.items()
+    ]
+
+
+def _sort_options(searching: bool) -> list[tuple[str, str]]:
+    options = [(key, label) for key, (label, _order) in SORTS.items()]
+    if searching:
+        options.insert(0, ("relevance", _("Relevance")))
+    return options
+
+
+def _query(params: QueryDict, drop=(), keep_theme: bool = True, **changes) -> str:
+    query = params.copy()
+    for name in drop:
+        query.pop(name, None)
+    if not keep_theme:
+        query.pop("theme", None)
+    for name, values in changes.items():
+        query.setlist(name, values)
+    return f"?{query.urlencode()}"
+
+
+def _page_prefix(params: QueryDict, base) -> str:
+    query = _query(params, drop=("page",), keep_theme=base is None)
+    return query if query == "?" else f"{query}&"
+
+
+def _toggled(params: QueryDict, name: str, value: str, base) -> str:
+    values = params.getlist(name)
+    values = [v for v in values if v != value] if value in values else [*values, value]
+    return _query(params, drop=("page",), keep_theme=base is None, **{name: values})
+
+
+def _facets_with_urls(facets: dict, params: QueryDict, base) -> list[dict]:
+    shown = []
+    for name in FILTER_NAMES:
+        if base is not None and name == "theme":
+            continue  # the theme page is pre-filtered by its theme
+        options = facets.get(name, [])
+        toggled = _toggler(params, name, base)
+        for option in options:
+            option.url = toggled(option.value)
+        if options:
+            selected = any(option.selected for option in options)
+            shown.append(
+                {
+                    "name": name,
+                    "title": FACET_TITLES[name],
+                    "options": options,
+                    "open": selected or name in OPEN_FACETS,
+                }
+            )
+    return shown
+
+
+def _toggler(params: QueryDict, name: str, base):
+    """A function giving, for a value of filter `name`, the list's URL with that value
+    toggled: what _toggled() gives, with the rest of the query encoded once per facet
+    rather than once per option (hundreds of options at scale)."""
+    query = params.copy()
+    query.pop("page", None)
+    if base is not None:
+        query.pop("theme", None)
+    keys = list(query.keys())
+    position = keys.index(name) if name in keys else len(keys)
+    before = _encoded(query, keys[:position])
+    after = _encoded(query, keys[position + 1 :])
+    current = params.getlist(name)
+
+    def toggled(value: str) -> str:
+        values = [v for v in current if v != value] if value in current else [*current, value]
+        middle = urlencode([(name, v) for v in values])
+        return "?" + "&".join(part for part in (before, middle, after) if part)
+
+    return toggled
+
+
+def _encoded(query: QueryDict, keys: list[str]) -> str:
+    return urlencode([(key, value) for key in keys for value in query.getlist(key)])
+
+
+def _chips(facets: dict, params: QueryDict, filterset: PracticeFilter, base) -> list[dict]:
+    """One removable chip per active value, with the link of the list without it."""
+    chips = []
+    if filterset.search_text():
+        chips.append(
+            {
+                "title": _("Search"),
+                "label": filterset.search_text(),
+                "url": _query(params, drop=("page", "q"), keep_theme=base is None),
+            }
+        )
+    labels = {
+        (name, option.value): option.label
+        for name, options in facets.items()
+        for option in options
+        if option.selected
+    }
+    for name in FILTER_NAMES:
+        if base is not None and name == "theme":
+            continue
+        for value in params.getlist(name):
+            chips.append(
+                {
+                    "title": FACET_TITLES[name],
+                    "label": labels.get((name, value), value),
+                    "url": _toggled(params, name, value, base),
+                }
+            )
+    return chips
+
+
+def _hidden_filters(params: QueryDict, base) -> list[tuple[str, str]]:
+    """The active filters kept by the search-and-sort form as hidden fields."""
+    return [
+        (name, value)
+        for name in FILTER_NAMES
+        if not (base is not None and name == "theme")
+        for value in params.getlist(name)
+    ]
+
+
+def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = get_object_or_404(
+        Practice.objects.published()
+        .select_related("programme")
+        .prefetch_related(
+            *TAXONOMY_FIELDS,
+            "indicators",
+            Prefetch(
+                "roles",
+                queryset=StakeholderRole.objects.select_related("stakeholder").order_by(
+                    "role", "stakeholder__name"
+                ),
+            ),
+            Prefetch("events", queryset=Event.objects.published().order_by("-starts_at")),
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "practices/practice_detail.html",
+        {"practice": practice, "related": related_practices(practice)},
+    )
+
+
+def related_practices(practice: Practice, limit: int = 5):
+    """Published practices sharing a theme or a GCM objective, most recent first."""
+    theme_ids = [t.pk for t in practice.themes.all()]
+    objective_ids = [o.pk for o in practice.objectives.all()]
+    shared = bitmap_index.having_any({"theme": theme_ids, "objective": objective_ids})
+    if shared is None:
+        themes = Practice.themes.through.objects.filter(
+            practice_id=OuterRef("pk"), theme_id__in=theme_ids
+        )
+        objectives = Practice.objectives.through.objects.filter(
+            practice_id=OuterRef("pk"), gcmobjective_id__in=objective_ids
+        )
+        shared = Q(Exists(themes)) | Q(Exists(objectives))
+    return list(
+        Practice.objects.published()
+        .exclude(pk=practice.pk)
+        .filter(shared)
+        .order_by("is_sample", "-published_at")
+        .only(*CARD_FIELDS)[:limit]
+    )

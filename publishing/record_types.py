@@ -1,0 +1,111 @@
+"""The two kinds of record partners file, practices and events, described once so that
+the workspace and review views handle both without copying code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import register_converter
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import get_m2m_reverse_field_name
+
+from events.forms import EventForm, ParticipantCountFormSet
+from events.models import Event
+from practices.forms import IndicatorFormSet, PracticeForm, StakeholderRoleFormSet
+from practices.models import Practice
+from publishing.access import get_event_for_user, get_practice_for_user
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str  # in URLs: "practices" or "events"
+    model: Any
+    form_class: Any
+    formsets: tuple  # (prefix, formset class, legend)
+    public_template: str
+    context_name: str
+    get_for_user: Any
+    label: str
+    add_label: str
+
+    def formset_instances(self, data, instance):
+        return [
+            (legend, formset(data, instance=instance, prefix=prefix))
+            for prefix, formset, legend in self.formsets
+        ]
+
+
+PRACTICES = Kind(
+    slug="practices",
+    model=Practice,
+    form_class=PracticeForm,
+    formsets=(
+        ("roles", StakeholderRoleFormSet, _("Stakeholders and their roles")),
+        ("indicators", IndicatorFormSet, _("Indicators")),
+    ),
+    public_template="practices/practice_detail.html",
+    context_name="practice",
+    get_for_user=get_practice_for_user,
+    label=_("practice"),
+    add_label=_("Add a practice"),
+)
+EVENTS = Kind(
+    slug="events",
+    model=Event,
+    form_class=EventForm,
+    formsets=(("participants", ParticipantCountFormSet, _("Participants by category")),),
+    public_template="events/event_detail.html",
+    context_name="event",
+    get_for_user=get_event_for_user,
+    label=_("event"),
+    add_label=_("Add an event"),
+)
+KINDS = {kind.slug: kind for kind in (PRACTICES, EVENTS)}
+
+
+def kind_of(item) -> Kind:
+    return PRACTICES if isinstance(item, Practice) else EVENTS
+
+
+class KindConverter:
+    regex = "practices|events"
+
+    def to_python(self, value: str) -> Kind:
+        return KINDS[value]
+
+    def to_url(self, value) -> str:
+        return value if isinstance(value, str) else value.slug
+
+
+register_converter(KindConverter, "kind")
+
+
+# Workflow and bookkeeping fields: not part of "what changed" nor of a revert.
+NOT_CONTENT = {
+    "id",
+    "slug",
+    "status",
+    "review_comment",
+    "is_sample",
+    "created_by",
+    "updated_by",
+    "created_at",
+    "updated_at",
+    "published_at",
+}
+
+
+def content_fields(model) -> list:
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.editable and field.name not in NOT_CONTENT
+    ]
+
+
+def m2m_values(record, field_name: str) -> list[int]:
+    """The ids a historical record holds for a many-to-many field."""
+    field = record.instance_type._meta.get_field(field_name)
+    target = get_m2m_reverse_field_name(field)
+    return list(getattr(record, field_name).values_list(f"{target}_id", flat=True))

@@ -1,0 +1,21 @@
+"""Sign-in, password change and reset, and invitations of partners (issue 4).
+
+Django's auth views, with our templates in templates/registration/; logout accepts
+POST only (Django's LogoutView). Reset emails go through EMAIL_BACKEND (the console
+by default)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from publishing.forms import PasswordResetForm
+from publishing.views import accounts
+
+urlpatterns = [
+    path("invite/", accounts.invite, name="invite_partner"),
+    path(
+        "password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
+    path("", include("django.contrib.auth.urls")),
+]

@@ -1,0 +1,18 @@
+"""The partner workspace: adding and editing practices and events (issue 4)."""
+
+from django.urls import path
+
+import publishing.record_types  # noqa: F401  (registers the <kind:...> path converter)
+from publishing.views import workspace
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", workspace.home, name="home"),
+    path("<kind:kind>/new/", workspace.create, name="create"),
+    path("<kind:kind>/<slug:slug>/edit/", workspace.edit, name="edit"),
+    path("<kind:kind>/<slug:slug>/preview/", workspace.preview, name="preview"),
+    path("<kind:kind>/<slug:slug>/submit/", workspace.submit, name="submit"),
+    path("<kind:kind>/<slug:slug>/archive/", workspace.archive, name="archive"),
+    path("<kind:kind>/<slug:slug>/history/", workspace.history, name="history"),
+]

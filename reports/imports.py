@@ -1,0 +1,456 @@
+"""Imports of practices, stakeholders and events from CSV or XLSX.
+
+A file is read and checked before any row reaches the database: size, kind (the bytes,
+not the name), encoding, unpacked size of an XLSX (a small file may unpack to gigabytes),
+number of rows, missing, duplicated or unknown columns and duplicated keys. The rows then
+go through the type's Resource inside one transaction, rolled back on a dry run or on
+any error: a confirmed import writes every row or none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import re
+import secrets
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from openpyxl import load_workbook
+
+from publishing.forms import LONG_TEXT_MAX_LENGTH
+from reports.exports import EXPORT_TYPES
+
+MAX_ZIP_MEMBERS = 1000
+HEADER_ROW = 1  # rows are numbered as in the spreadsheet: the header is row 1
+
+
+def limit(name: str, default: int) -> int:
+    return getattr(settings, name, default)
+
+
+def max_bytes() -> int:
+    return limit("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def max_rows() -> int:
+    return limit("IMPORT_MAX_ROWS", 5000)
+
+
+def max_unpacked_bytes() -> int:
+    return limit("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+
+
+def too_big(size: int) -> str:
+    return _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.") % {
+        "size": round(size / 2**20, 1),
+        "limit": round(max_bytes() / 2**20, 1),
+    }
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a spreadsheet of this type; nothing was written."""
+
+
+@dataclass
+class Problem:
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row:
+            where.append(_("row %(row)s") % {"row": self.row})
+        if self.column:
+            where.append(_("column “%(column)s”") % {"column": self.column})
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+@dataclass
+class Sheet:
+    headers: list[str]
+    rows: list[list]
+    row_numbers: list[int]
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    dry_run: bool
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        counts = _("%(kind)s: %(new)d new, %(updated)d updated, %(unchanged)d unchanged") % {
+            "kind": self.kind,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+        errors = ngettext("%(count)d error", "%(count)d errors", len(self.problems)) % {
+            "count": len(self.problems)
+        }
+        if self.problems:
+            outcome = _("nothing written")
+        elif self.dry_run:
+            outcome = _("dry run, nothing written")
+        else:
+            outcome = _("committed")
+        return f"{counts}, {errors} ({outcome})."
+
+
+# Reading ------------------------------------------------------------------------------
+
+
+def read_sheet(content: bytes, filename: str) -> Sheet:
+    """The header and rows of an uploaded CSV or XLSX, or ImportFileError."""
+    if len(content) > max_bytes():
+        raise ImportFileError(too_big(len(content)))
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    name = filename.lower()
+    if content.startswith(b"PK\x03\x04"):
+        return _read_xlsx(content)
+    if name.endswith((".xlsx", ".xls", ".ods", ".zip")) or b"\x00" in content[:4096]:
+        raise ImportFileError(
+            _("This is not a spreadsheet the portal can read: upload a CSV (UTF-8) or XLSX file.")
+        )
+    return _read_csv(content)
+
+
+def _check_row_count(count: int) -> None:
+    if count > max_rows():
+        raise ImportFileError(
+            _("The file has more than %(limit)d rows; split it into files of at most %(limit)d.")
+            % {"limit": max_rows()}
+        )
+
+
+def _read_csv(content: bytes) -> Sheet:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _(
+                "The file is not encoded in UTF-8 (unreadable byte at position %(position)d). "
+                "Save it as “CSV UTF-8” and upload it again."
+            )
+            % {"position": error.start}
+        ) from None
+    # The header decides the separator: a comma, or the semicolon or tab that spreadsheet
+    # programs write in some languages.
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _sheet(reader)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("The CSV file is malformed: %(error)s.") % {"error": error}
+        ) from None
+
+
+def _read_xlsx(content: bytes) -> Sheet:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise ImportFileError(
+            _("This is not a spreadsheet the portal can read: the XLSX file is damaged.")
+        ) from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise ImportFileError(
+            _("The XLSX file holds %(count)d parts, far more than a spreadsheet: it is refused.")
+            % {"count": len(members)}
+        )
+    names = {member.filename for member in members}
+    if "xl/workbook.xml" not in names:
+        raise ImportFileError(
+            _("This is not a spreadsheet the portal can read: upload a CSV (UTF-8) or XLSX file.")
+        )
+    # The sizes declared in the zip directory, checked before anything is unpacked.
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > max_unpacked_bytes() or unpacked > 200 * max(len(content), 1):
+        raise ImportFileError(
+            _(
+                "The XLSX file unpacks to %(size)s MB, far more than a spreadsheet of its size "
+                "should: it is refused. Save the sheet again or as CSV."
+            )
+            % {"size": round(unpacked / 2**20, 1)}
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            return _sheet(workbook.worksheets[0].iter_rows(values_only=True))
+        finally:
+            workbook.close()
+    except ImportFileError:
+        raise
+    except Exception:  # openpyxl raises many kinds of errors on a damaged file
+        raise ImportFileError(
+            _("This is not a spreadsheet the portal can read: the XLSX file is damaged.")
+        ) from None
+
+
+def _cell(value):
+    """A cell as text, except dates and numbers typed in a spreadsheet, which the
+    Resource's widgets read natively (17.0 becomes 17)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str | int | float | date):
+        return value
+    return str(value)
+
+
+def _sheet(rows) -> Sheet:
+    iterator = iter(rows)
+    headers = None
+    data, numbers = [], []
+    for number, row in enumerate(iterator, start=1):
+        cells = [_cell(value) for value in row]
+        if headers is None:
+            headers = [str(cell).strip() for cell in cells]
+            while headers and headers[-1] == "":
+                headers.pop()
+            continue
+        if not any(str(cell).strip() for cell in cells):
+            continue  # blank line
+        _check_row_count(len(data) + 1)
+        cells = (cells + [""] * len(headers))[: len(headers)]
+        data.append(cells)
+        numbers.append(number)
+    if not headers:
+        raise ImportFileError(_("The file has no header row."))
+    return Sheet(headers, data, numbers)
+
+
+# Checking -----------------------------------------------------------------------------
+
+
+def check_columns(sheet: Sheet, resource) -> list[Problem]:
+    problems = []
+    allowed = set(resource.get_export_headers())
+    seen = set()
+    for header in sheet.headers:
+        if header == "":
+            problems.append(Problem(HEADER_ROW, None, _("A column has no name.")))
+        elif header in seen:
+            problems.append(
+                Problem(HEADER_ROW, header, _("This column appears twice; keep only one."))
+            )
+        elif header not in allowed:
+            problems.append(
+                Problem(
+                    HEADER_ROW,
+                    header,
+                    _("Unknown column. The columns of this type are: %(columns)s.")
+                    % {"columns": ", ".join(resource.get_export_headers())},
+                )
+            )
+        seen.add(header)
+    for column in resource.required_columns:
+        if column not in seen:
+            problems.append(Problem(HEADER_ROW, column, _("This required column is missing.")))
+    return problems
+
+
+def check_lengths(sheet: Sheet) -> list[Problem]:
+    """Text areas have no length in the database: a cell is held to the forms' limit."""
+    problems = []
+    for number, row in zip(sheet.row_numbers, sheet.rows, strict=True):
+        for header, cell in zip(sheet.headers, row, strict=True):
+            if len(str(cell)) > LONG_TEXT_MAX_LENGTH:
+                message = _("This cell is longer than %(limit)d characters.")
+                problems.append(Problem(number, header, message % {"limit": LONG_TEXT_MAX_LENGTH}))
+    return problems
+
+
+def check_keys(sheet: Sheet, key: str) -> list[Problem]:
+    if key not in sheet.headers:
+        return []
+    index = sheet.headers.index(key)
+    first_row: dict[str, int] = {}
+    problems = []
+    for number, row in zip(sheet.row_numbers, sheet.rows, strict=True):
+        value = str(row[index]).strip().casefold()
+        if not value:
+            problems.append(Problem(number, key, _("The key is empty.")))
+        elif value in first_row:
+            problems.append(
+                Problem(
+                    number,
+                    key,
+                    _("“%(value)s” is already on row %(row)d: each row needs its own key.")
+                    % {"value": str(row[index]).strip(), "row": first_row[value]},
+                )
+            )
+        else:
+            first_row[value] = number
+    return problems
+
+
+# Importing ----------------------------------------------------------------------------
+
+
+def dataset_of(sheet: Sheet, resource) -> tablib.Dataset:
+    keep = [i for i, header in enumerate(sheet.headers) if header not in resource.computed_columns]
+    dataset = tablib.Dataset(headers=[sheet.headers[i] for i in keep])
+    for row in sheet.rows:
+        dataset.append([row[i] for i in keep])
+    return dataset
+
+
+def _row_problems(result, resource, numbers: list[int]) -> list[Problem]:
+    problems = []
+    for invalid in result.invalid_rows:
+        number = numbers[invalid.number - 1]
+        for key, messages in invalid.error_dict.items():
+            column = None if key == NON_FIELD_ERRORS else resource.column_for(key)
+            problems.extend(Problem(number, column, str(message)) for message in messages)
+    for index, errors in result.row_errors():
+        for error in errors:
+            problems.append(Problem(numbers[index - 1], None, _plain(error.error)))
+    for error in result.base_errors:
+        problems.append(Problem(None, None, _plain(error.error)))
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+
+def _plain(error: Exception) -> str:
+    messages = getattr(error, "messages", None)
+    if messages:
+        return " ".join(str(message) for message in messages)
+    return _("This row could not be saved: %(error)s") % {
+        "error": str(error) or type(error).__name__
+    }
+
+
+def run_import(
+    kind: str,
+    content: bytes,
+    filename: str,
+    dry_run: bool,
+    progress: Callable | None = None,
+    user=None,
+) -> ImportReport:
+    """Check and import a file; commit only when not a dry run and nothing is wrong."""
+    resource = EXPORT_TYPES[kind].resource()
+    report = ImportReport(kind=kind, dry_run=dry_run)
+    try:
+        sheet = read_sheet(content, filename)
+    except ImportFileError as error:
+        report.problems.append(Problem(None, None, str(error)))
+        return report
+    report.total = len(sheet.rows)
+    if progress is not None and hasattr(progress, "start"):
+        progress.start(report.total)
+    report.problems = check_columns(sheet, resource)
+    if not report.problems:
+        report.problems = check_keys(sheet, resource._meta.import_id_fields[0])
+        report.problems += check_lengths(sheet)
+    if report.problems:
+        return report
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset_of(sheet, resource),
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            progress=progress,
+            user=user,
+        )
+        report.problems = _row_problems(result, resource, sheet.row_numbers)
+        if report.problems or dry_run:
+            transaction.set_rollback(True)
+    _count(report, result, sheet.row_numbers)
+    return report
+
+
+def _count(report: ImportReport, result, numbers: list[int]) -> None:
+    labels = {"new": _("new"), "update": _("updated"), "skip": _("unchanged")}
+    for index, row_result in enumerate(result.rows):
+        outcome = row_result.import_type
+        if outcome == "new":
+            report.new += 1
+        elif outcome == "update":
+            report.updated += 1
+        elif outcome == "skip":
+            report.unchanged += 1
+        if outcome in labels:
+            report.rows.append(
+                {
+                    "row": numbers[index] if index < len(numbers) else None,
+                    "outcome": labels[outcome],
+                    "key": row_result.object_repr or "",
+                }
+            )
+
+
+# Keeping an upload between the dry run and the confirmation ------------------------------
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def keep_upload(content: bytes) -> dict:
+    """Store an upload under a random name, not reachable from the web (MEDIA_URL is not
+    served), and return what the session needs to find it and check it is unchanged."""
+    directory = upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    _remove_stale(directory)
+    token = secrets.token_urlsafe(32)
+    (directory / f"{token}.upload").write_bytes(content)
+    return {"token": token, "sha256": hashlib.sha256(content).hexdigest()}
+
+
+def kept_upload(kept: dict) -> bytes | None:
+    token = kept.get("token", "")
+    if not TOKEN_PATTERN.match(token):
+        return None
+    path = upload_dir() / f"{token}.upload"
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(content).hexdigest() != kept.get("sha256"):
+        return None
+    return content
+
+
+def discard_upload(kept: dict) -> None:
+    token = kept.get("token", "")
+    if TOKEN_PATTERN.match(token):
+        (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
+
+
+def _remove_stale(directory: Path, max_age: int = 24 * 3600) -> None:
+    limit_time = time.time() - max_age
+    for path in directory.glob("*.upload"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < limit_time:
+                path.unlink()

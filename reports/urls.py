@@ -1,0 +1,16 @@
+"""The coordinators' reports, exports and imports, and the open-data download."""
+
+from django.urls import path
+
+from reports.views import dashboard, exports, imports
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("export/<slug:kind>.<slug:fmt>", exports.export, name="export"),
+    path("open-data/practices.<slug:fmt>", exports.open_data, name="open_data"),
+    path("import/", imports.upload, name="import"),
+    path("import/confirm/", imports.confirm, name="import_confirm"),
+    path("import/template/<slug:kind>.<slug:fmt>", exports.import_template, name="import_template"),
+]

@@ -1,0 +1,66 @@
+"""Spreadsheet imports by coordinators: upload and dry run, then confirm or cancel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from publishing.access import coordinator_required
+from reports.exports import EXPORT_TYPES
+from reports.forms import ImportForm
+from reports.imports import (
+    discard_upload,
+    keep_upload,
+    kept_upload,
+    run_import,
+)
+
+SESSION_KEY = "reports_import"
+
+
+def _render(request, form, report=None, status=200):
+    context = {"form": form, "report": report, "export_types": EXPORT_TYPES}
+    return render(request, "reports/import.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required
+def upload(request):
+    """GET: the form. POST: check the file and show what an import would do."""
+    if request.method == "GET":
+        return _render(request, ImportForm())
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render(request, form, status=400)
+    kind = form.cleaned_data["kind"]
+    upload = form.cleaned_data["file"]
+    content = upload.read()
+    report = run_import(kind, content, upload.name, dry_run=True, user=request.user)
+    previous = request.session.pop(SESSION_KEY, None)
+    if previous:
+        discard_upload(previous)
+    if report.ok:
+        request.session[SESSION_KEY] = {**keep_upload(content), "kind": kind, "name": upload.name}
+    return _render(request, ImportForm(initial={"kind": kind}), report)
+
+
+@require_POST
+@coordinator_required
+def confirm(request):
+    """Import the file checked by the dry run: every row in one transaction, or none."""
+    kept = request.session.pop(SESSION_KEY, None)
+    content = kept_upload(kept) if kept else None
+    if content is None:
+        messages.error(request, _("There is no checked file to import any more: upload it again."))
+        return redirect("reports:import")
+    discard_upload(kept)
+    if request.POST.get("action") == "cancel":
+        messages.info(request, _("Import cancelled: nothing was changed."))
+        return redirect("reports:import")
+    report = run_import(kept["kind"], content, kept["name"], dry_run=False, user=request.user)
+    if not report.ok:
+        return _render(request, ImportForm(initial={"kind": kept["kind"]}), report, status=400)
+    messages.success(request, report.summary())
+    return redirect("reports:import")

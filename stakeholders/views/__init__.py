@@ -1,1 +1,0 @@
-"""Views, one module per area: public pages, workspace, review, reports."""

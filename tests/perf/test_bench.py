@@ -1,0 +1,95 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from perf import benchmark
+from perf.management.commands.bench import BENCH_SETTINGS
+
+pytestmark = pytest.mark.django_db
+
+QUICK = benchmark.Settings(requests=2, warmup=1, budget=1, min_requests=1)
+
+
+@pytest.fixture
+def bench_data():
+    call_command("generate_bench_data", "--practices", "30", stdout=io.StringIO())
+
+
+def by_name(outcome: dict) -> dict:
+    return {result["name"]: result for result in outcome["results"]}
+
+
+def test_bench_times_existing_pages_and_reports_pages_not_built_yet_as_missing(bench_data):
+    only = {"home", "practice detail", "admin list", "admin one filter", "theme page"}
+    only |= {"calendar.ics", "list, three filters", "search, common word"}
+    with override_settings(**BENCH_SETTINGS):
+        outcome = benchmark.run(QUICK, only, report=lambda line: None)
+        missing = benchmark.measure_page(
+            benchmark.Scenario("not built", ["/en/not-built-yet/"]), None, QUICK
+        )
+
+    results = by_name(outcome)
+    for name in only:
+        assert results[name]["status"] == "ok", results[name]
+        assert results[name]["p95_ms"] >= results[name]["p50_ms"] > 0
+        assert results[name]["queries"] >= 1
+    assert missing.status == "missing"
+    assert results["theme page"]["ratio"] is not None
+    assert "admin one filter" in benchmark.format_table(outcome)
+
+
+def test_admin_peer_shows_facets_without_changing_the_real_admin():
+    from django.contrib import admin
+
+    from perf.bench_urls import bench_admin
+    from practices.models import Practice
+
+    assert bench_admin._registry[Practice].show_facets == admin.ShowFacets.ALWAYS
+    assert admin.site._registry[Practice].show_facets != admin.ShowFacets.ALWAYS
+
+
+def test_missing_import_command_is_reported_not_raised():
+    config = benchmark.Settings(import_command="no_such_command")
+    assert benchmark.measure_import(config).status == "missing"
+
+
+def test_default_resource_export_probe_counts_the_published_rows(bench_data):
+    from practices.models import Practice
+
+    summary = benchmark.probe_export_peer()
+    assert summary["status"] == "ok"
+    assert summary["rows"] >= Practice.objects.published().count()
+
+
+def test_import_csv_has_new_slugs_for_every_row(bench_data):
+    text = benchmark.import_csv(10)
+    lines = text.strip().splitlines()
+    assert len(lines) == 11
+    assert all(line.startswith("bench-import-") for line in lines[1:])
+
+
+def test_bench_command_writes_json_results(bench_data, tmp_path):
+    output = tmp_path / "results.json"
+    call_command(
+        "bench", "--only", "home", "--requests", "2", "--output", str(output), stdout=io.StringIO()
+    )
+    outcome = json.loads(output.read_text())
+    assert [r["name"] for r in outcome["results"]] == ["home"]
+    assert outcome["environment"]["practices"] >= 30
+
+
+def test_facet_counts_are_timed_beside_the_pages(bench_data):
+    with override_settings(**BENCH_SETTINGS):
+        outcome = benchmark.run(QUICK, {"facet counts, 3 filters"}, report=lambda line: None)
+    result = by_name(outcome)["facet counts, 3 filters"]
+    assert result["status"] == "ok"
+    assert result["queries"] >= 1
+
+
+def test_without_our_export_the_slow_default_export_is_skipped():
+    config = benchmark.Settings(export_url="/en/no-such-export.csv")
+    ours, peer = benchmark.measure_exports(config)
+    assert (ours.status, peer.status) == ("missing", "skipped")
