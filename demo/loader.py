@@ -31,7 +31,7 @@ from practices.models import (
 from practices.reference import load_reference_data
 from publishing.access import COORDINATORS_GROUP
 from publishing.workflow import Status
-from search import bitmap_index
+from search.index import refresh_all
 from stakeholders.models import Membership, Stakeholder
 
 SEED_FILE = Path(__file__).resolve().parent / "nador_seed.txt"
@@ -715,7 +715,6 @@ def load_demo(accounts_password: str | None) -> None:
     nador = load_nador_practice()
     load_samples()
     load_events(nador)
-    Practice.objects.update_search_vector()
-    bitmap_index.refresh_all()
+    refresh_all()
     if accounts_password:
         load_accounts(accounts_password)

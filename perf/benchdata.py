@@ -8,7 +8,7 @@ Rows are plain dicts keyed by column name, so a branch that adds a column only a
 On PostgreSQL they go in with COPY (100,000 practices in well under two minutes); elsewhere
 with executemany. Primary keys are chosen here, so links need no round trip; the sequences
 are moved past them at the end. Derived data (search vectors, facet keys) is filled once at
-the end, in bulk, by `refresh_derived_data()`.
+the end, in bulk, by search.index.refresh_all().
 """
 
 from __future__ import annotations
@@ -27,23 +27,27 @@ from django.utils.text import slugify
 from demo.loader import load_taxonomies
 from events.models import Event, ParticipantCount
 from practices.models import (
-    TAXONOMY_FIELDS,
-    CooperationLevel,
-    GcmObjective,
-    GuidingPrinciple,
-    InterventionArea,
     Practice,
     PracticeSearch,
     Programme,
     StakeholderRole,
     Status,
-    TargetGroup,
-    Theme,
 )
 from practices.reference import load_reference_data
+from search import dimensions, index
 from stakeholders.models import Stakeholder, StakeholderKind
 
 PREFIX = "bench-"
+# Links of a practice to each of its categories, fewest and most; a category added to the
+# list's dimensions (search/dimensions.py) gets one to three.
+LINKS_PER_PRACTICE = {
+    "themes": (1, 5),
+    "objectives": (1, 4),
+    "principles": (0, 3),
+    "target_groups": (1, 3),
+    "areas": (1, 3),
+    "cooperation_levels": (1, 2),
+}
 IMPORT_PREFIX = "bench-import-"  # practices written by the benchmark's import scenario
 BATCH = 5_000
 # At 100,000 practices: 5,000 stakeholders and 20,000 events; proportionally fewer below.
@@ -260,42 +264,6 @@ def _reset_sequences(models: list) -> None:
             )
 
 
-def refresh_derived_data() -> None:
-    """Fill, in bulk, the columns derived from the rows just written.
-
-    The generator writes base data only and calls this once at the end: the full-text
-    search vectors (one UPDATE, the stakeholder names aggregated once), then the facet
-    index."""
-    from search import bitmap_index
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(SEARCH_VECTOR_SQL)
-    else:
-        Practice.objects.update_search_vector()
-    bitmap_index.refresh_all()
-
-
-# The vector of search.fulltext.search_vector_expression(), for all practices at once:
-# the names of each practice's stakeholders aggregated in one pass (a hash join) rather
-# than one subquery per practice.
-SEARCH_VECTOR_SQL = """
-INSERT INTO practices_practicesearch (practice_id, vector)
-SELECT p.id,
-    setweight(to_tsvector('nador_search', coalesce(p.title, '')), 'A')
-    || setweight(to_tsvector('nador_search', coalesce(p.summary, '')), 'B')
-    || setweight(to_tsvector('nador_search', concat_ws(' ',
-        p.impact, p.lessons_learnt, p.city, n.names)), 'C')
-FROM practices_practice AS p LEFT JOIN (
-    SELECT r.practice_id, string_agg(s.name, ' ') AS names
-    FROM practices_stakeholderrole AS r
-    JOIN stakeholders_stakeholder AS s ON s.id = r.stakeholder_id
-    GROUP BY r.practice_id
-) AS n ON n.practice_id = p.id
-ON CONFLICT (practice_id) DO UPDATE SET vector = EXCLUDED.vector
-"""
-
-
 # -- the data set ----------------------------------------------------------------------------
 
 
@@ -307,12 +275,6 @@ class BenchData:
         self.rng = random.Random(seed)
         self.texts = TextMaker(self.rng)
         self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
-        self.themes = list(Theme.objects.values_list("id", flat=True))
-        self.objectives = list(GcmObjective.objects.values_list("id", flat=True))
-        self.principles = list(GuidingPrinciple.objects.values_list("id", flat=True))
-        self.groups = list(TargetGroup.objects.values_list("id", flat=True))
-        self.areas = list(InterventionArea.objects.values_list("id", flat=True))
-        self.levels = list(CooperationLevel.objects.values_list("id", flat=True))
         self.programmes = list(
             Programme.objects.filter(name__in=PROGRAMMES).values_list("id", flat=True)
         )
@@ -482,16 +444,13 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
             Practice._meta.db_table, data.practices(first, stakeholder_ids)
         )
         report(f"{counts['practices']} practices written")
-        for field, column, targets, low, high in (
-            ("themes", "theme_id", data.themes, 1, 5),
-            ("objectives", "gcmobjective_id", data.objectives, 1, 4),
-            ("principles", "guidingprinciple_id", data.principles, 0, 3),
-            ("target_groups", "targetgroup_id", data.groups, 1, 3),
-            ("areas", "interventionarea_id", data.areas, 1, 3),
-            ("cooperation_levels", "cooperationlevel_id", data.levels, 1, 2),
-        ):
-            counts[field] = insert_rows(
-                _through(Practice, field), data.links(ids, column, targets, low, high)
+        for taxonomy in dimensions.taxonomies():
+            field = taxonomy.relation
+            targets = list(taxonomy.model.objects.values_list("id", flat=True))
+            low, high = LINKS_PER_PRACTICE.get(taxonomy.path, (1, 3))
+            counts[taxonomy.path] = insert_rows(
+                _through(Practice, taxonomy.path),
+                data.links(ids, field.m2m_reverse_name(), targets, low, high),
             )
         counts["roles"] = insert_rows(
             StakeholderRole._meta.db_table, data.roles(ids, stakeholder_ids)
@@ -511,7 +470,7 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
         )
         _reset_sequences([Stakeholder, Practice, StakeholderRole, Event, ParticipantCount])
         _reset_link_sequences()
-        refresh_derived_data()
+        index.refresh_all()
     analyse()
     return counts
 
@@ -528,7 +487,7 @@ def _reset_link_sequences() -> None:
 
 
 def _link_tables() -> list[str]:
-    return [_through(Practice, f) for f in TAXONOMY_FIELDS] + [
+    return [_through(Practice, taxonomy.path) for taxonomy in dimensions.taxonomies()] + [
         _through(Event, "organisers"),
         _through(Event, "practices"),
     ]
@@ -565,7 +524,7 @@ def clear(prefix: str = PREFIX) -> int:
     ]
     statements += [
         f"DELETE FROM {table} WHERE practice_id IN ({bench_practices})"
-        for table in _link_tables()[: len(TAXONOMY_FIELDS)]
+        for table in _link_tables()[: len(dimensions.taxonomies())]
     ]
     statements += [
         f"DELETE FROM {PracticeSearch._meta.db_table} WHERE practice_id IN ({bench_practices})",
@@ -580,5 +539,5 @@ def clear(prefix: str = PREFIX) -> int:
             cursor.execute(statement)
             if statement.startswith(f"DELETE FROM {practice_table} "):
                 deleted = cursor.rowcount
-        refresh_derived_data()
+        index.refresh_all()
     return deleted

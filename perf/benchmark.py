@@ -36,8 +36,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
-from practices.models import TAXONOMY_FIELDS, Practice, TargetGroup, Theme
-from search.bitmap_index import facet_counts
+from practices.models import Practice, TargetGroup, Theme
+from search import dimensions
+from search.counts import facet_counts
 
 BENCH_URLCONF = "perf.bench_urls"
 ADMIN_LIST = "/bench-admin/practices/practice/"
@@ -140,7 +141,7 @@ def scenarios(sample: Sample) -> list[Scenario]:
         Scenario("practice detail", [f"/en/practices/{s}/" for s in sample.detail_slugs], 25),
         Scenario("theme page", url(f"/en/themes/{theme.slug}/"), 100, peer="admin one filter"),
         Scenario("calendar.ics", url("/en/events/calendar.ics")),
-        # The facet counts alone, as the list page will get them (search/bitmap_index.py).
+        # The facet counts alone, as the list page gets them (search/counts.py).
         Scenario("facet counts, none", ["facet_index"], call=lambda: facet_counts({})),
         Scenario(
             "facet counts, 3 filters",
@@ -360,7 +361,7 @@ def import_csv(rows: int) -> str:
         Practice.objects.filter(slug__startswith=benchdata.PREFIX)
         .exclude(slug__startswith=benchdata.IMPORT_PREFIX)
         .select_related("organisation", "programme")
-        .prefetch_related(*TAXONOMY_FIELDS)
+        .prefetch_related(*(taxonomy.path for taxonomy in dimensions.taxonomies()))
         .order_by("id")[:rows]
     )
     dataset = PracticeResource().export(queryset=practices)

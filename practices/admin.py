@@ -14,6 +14,7 @@ from practices.models import (
     Theme,
 )
 from reports.resources.practices import PracticeResource
+from search import index
 
 
 class StakeholderRoleInline(admin.TabularInline):
@@ -55,7 +56,7 @@ class PracticeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         # After the inlines, so that the stakeholder names are in the search vector.
-        form.instance.refresh_derived()
+        index.refresh_after_change(form.instance)
 
 
 class TaxonomyAdmin(admin.ModelAdmin):

@@ -5,8 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import TAXONOMY_FIELDS, Indicator, Practice, StakeholderRole
+from practices.models import Indicator, Practice, StakeholderRole
 from publishing.forms import VersionedModelForm, unique_slug
+
+# The practice's categories, in the order the form shows them, as ticked boxes.
+TAXONOMY_FIELDS = (
+    "cooperation_levels",
+    "themes",
+    "objectives",
+    "principles",
+    "target_groups",
+    "areas",
+)
 
 
 class PracticeForm(VersionedModelForm):

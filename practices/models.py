@@ -142,21 +142,6 @@ class PracticeQuerySet(PublishableQuerySet):
     def in_theme(self, theme: Theme):
         return self.filter(themes=theme)
 
-    def update_search_vector(self) -> int:
-        """Recompute the stored full-text vector of these practices; call it after a save
-        that changes their text or their stakeholders (a no-op outside PostgreSQL)."""
-        from search.fulltext import update_search_vector
-
-        return update_search_vector(self)
-
-    def refresh_derived(self) -> None:
-        """Recompute the search vector and the facet index of these practices, in bulk
-        (after an import, a stakeholder change): a few queries whatever their number."""
-        from search import bitmap_index
-
-        self.update_search_vector()
-        bitmap_index.refresh_practices(self.values_list("pk", flat=True))
-
 
 class Practice(Publishable):
     """A good practice of the knowledge base, shaped on the records of local practice
@@ -261,28 +246,10 @@ class Practice(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("practices:detail", kwargs={"slug": self.slug})
 
-    def refresh_derived(self) -> None:
-        """The search vector and the facet counts of this practice (search/bitmap_index.py):
-        called after every save of its text, links, roles or status."""
-        Practice.objects.filter(pk=self.pk).refresh_derived()
-
-
-# The practice's many-to-many taxonomies, in the order the practice form shows them: the
-# form, the import/export Resource, the practice page's prefetch and the bench data read
-# this one list.
-TAXONOMY_FIELDS = (
-    "cooperation_levels",
-    "themes",
-    "objectives",
-    "principles",
-    "target_groups",
-    "areas",
-)
-
 
 class PracticeSearch(models.Model):
-    """The full-text vector of a practice (search/fulltext.py), filled by
-    PracticeQuerySet.update_search_vector() and GIN-indexed, on PostgreSQL only.
+    """The full-text vector of a practice (search/fulltext.py), written by search/index.py
+    and GIN-indexed, on PostgreSQL only.
 
     A narrow table of its own, with the vectors stored out of line (toast_tuple_target,
     migration 0007): turning a common word's 76,000 matches into practice ids then reads

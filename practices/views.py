@@ -6,17 +6,17 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from practices.models import TAXONOMY_FIELDS, Practice, StakeholderRole, Status, Theme
-from search import bitmap_index
-from search.facet_options import FACET_TITLES, facets_and_total
-from search.filters import FILTER_NAMES, PracticeFilter
+from practices.models import Practice, StakeholderRole, Theme
+from search import counts, dimensions
+from search.facet_options import facets_and_total
+from search.filters import PracticeFilter
 from search.fulltext import rank_by_relevance, snippets
 
 PER_PAGE = 20
@@ -25,7 +25,6 @@ PER_PAGE = 20
 RANK_LIMIT = 2_000
 CARD_FIELDS = ["title", "slug", "city", "country", "is_sample", "language"]
 CARD_FIELDS += ["start_date", "end_date"]
-OPEN_FACETS = ("theme", "country", "objective")
 SORTS = {
     "newest": (_("Newest"), ["-published_at", "pk"]),
     "title": (_("Title"), ["title", "pk"]),
@@ -53,15 +52,11 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 
 
 def themes_with_counts() -> list[Theme]:
-    """Every theme with `count`, its published practices: from the facet index when built
-    (one bit_count per theme), else a COUNT over the links (300,000 at 100k: 200 ms)."""
-    counts = bitmap_index.value_counts("theme")
-    if counts is None:
-        published = Q(practices__status=Status.PUBLISHED)
-        return list(Theme.objects.annotate(count=Count("practices", filter=published)))
+    """Every theme with `count`, its published practices."""
+    found = counts.practices_per_value("theme")
     themes = list(Theme.objects.all())
     for theme in themes:
-        theme.count = counts.get(str(theme.pk), 0)
+        theme.count = found.get(str(theme.pk), 0)
     return themes
 
 
@@ -186,7 +181,8 @@ def _toggled(params: QueryDict, name: str, value: str, base) -> str:
 
 def _facets_with_urls(facets: dict, params: QueryDict, base) -> list[dict]:
     shown = []
-    for name in FILTER_NAMES:
+    for dimension in dimensions.DIMENSIONS:
+        name = dimension.name
         if base is not None and name == "theme":
             continue  # the theme page is pre-filtered by its theme
         options = facets.get(name, [])
@@ -198,9 +194,9 @@ def _facets_with_urls(facets: dict, params: QueryDict, base) -> list[dict]:
             shown.append(
                 {
                     "name": name,
-                    "title": FACET_TITLES[name],
+                    "title": dimension.label,
                     "options": options,
-                    "open": selected or name in OPEN_FACETS,
+                    "open": selected or dimension.open,
                 }
             )
     return shown
@@ -249,13 +245,14 @@ def _chips(facets: dict, params: QueryDict, filterset: PracticeFilter, base) -> 
         for option in options
         if option.selected
     }
-    for name in FILTER_NAMES:
+    for dimension in dimensions.DIMENSIONS:
+        name = dimension.name
         if base is not None and name == "theme":
             continue
         for value in params.getlist(name):
             chips.append(
                 {
-                    "title": FACET_TITLES[name],
+                    "title": dimension.label,
                     "label": labels.get((name, value), value),
                     "url": _toggled(params, name, value, base),
                 }
@@ -267,7 +264,7 @@ def _hidden_filters(params: QueryDict, base) -> list[tuple[str, str]]:
     """The active filters kept by the search-and-sort form as hidden fields."""
     return [
         (name, value)
-        for name in FILTER_NAMES
+        for name in dimensions.names()
         if not (base is not None and name == "theme")
         for value in params.getlist(name)
     ]
@@ -278,7 +275,7 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Practice.objects.published()
         .select_related("programme")
         .prefetch_related(
-            *TAXONOMY_FIELDS,
+            *(taxonomy.path for taxonomy in dimensions.taxonomies()),
             "indicators",
             Prefetch(
                 "roles",
@@ -301,15 +298,7 @@ def related_practices(practice: Practice, limit: int = 5):
     """Published practices sharing a theme or a GCM objective, most recent first."""
     theme_ids = [t.pk for t in practice.themes.all()]
     objective_ids = [o.pk for o in practice.objectives.all()]
-    shared = bitmap_index.having_any({"theme": theme_ids, "objective": objective_ids})
-    if shared is None:
-        themes = Practice.themes.through.objects.filter(
-            practice_id=OuterRef("pk"), theme_id__in=theme_ids
-        )
-        objectives = Practice.objectives.through.objects.filter(
-            practice_id=OuterRef("pk"), gcmobjective_id__in=objective_ids
-        )
-        shared = Q(Exists(themes)) | Q(Exists(objectives))
+    shared = counts.sharing_any({"theme": theme_ids, "objective": objective_ids})
     return list(
         Practice.objects.published()
         .exclude(pk=practice.pk)

@@ -1,46 +1,23 @@
-"""Change history of practices and events (django-simple-history): saving a record and
-its related rows as one version, what changed between two versions, and reverting."""
+"""Change history of practices, events and stakeholders (django-simple-history): what
+changed between two versions, what changed since the last review, and reverting."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from publishing.access import COORDINATORS_GROUP
 from publishing.record_types import NOT_CONTENT, content_fields, m2m_values
+from publishing.saving import save_record
 from publishing.workflow import Status
 
 # The change reasons written by the workflow transitions (publishing/workflow.py).
 PUBLISHED_REASON = "Published"
 CHANGES_REQUESTED_REASON = "Changes requested"
-
-
-@transaction.atomic
-def save_with_history(item, by, reason: str, save_related: Callable[[], None]) -> None:
-    """Save a record and its many-to-many and inline rows, recording one version.
-
-    simple-history records a version on every save and every many-to-many change; the
-    first save and the related rows are saved without history, then one version holds
-    the whole new state."""
-    item.updated_by = by
-    if item._state.adding:
-        item.created_by = by
-    item.skip_history_when_saving = True
-    try:
-        item.save()
-        save_related()
-    finally:
-        del item.skip_history_when_saving
-    item._history_user = by
-    item._change_reason = reason
-    item.save()
-    item.refresh_derived()
 
 
 @dataclass
@@ -133,7 +110,7 @@ def revert_to(item, record, by) -> None:
             getattr(item, name).set(m2m_values(record, name))
 
     reason = f"Reverted to the version of {record.history_date:%Y-%m-%d %H:%M} UTC"
-    save_with_history(item, by, reason, restore_related)
+    save_record(item, by, reason, restore_related)
 
 
 def recently_edited_published(model, days: int = 30):

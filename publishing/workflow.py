@@ -2,7 +2,9 @@
 
 A partner writes a draft and submits it; a coordinator publishes it, asks for changes
 or archives it. Each transition is a model method that checks the current state and
-records who moved it, when, and why (as a django-simple-history change reason).
+records who moved it, when, and why (as a django-simple-history change reason). The
+portal's pages move records through publishing/saving.py, which also refreshes the data
+derived from them (what the public search and facet counts cover).
 """
 
 from __future__ import annotations
@@ -74,10 +76,6 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
-    def refresh_derived(self) -> None:
-        """Recompute what is stored from this record and its relations (e.g. the search
-        vector); called after every save that goes through the portal's own pages."""
-
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
@@ -99,9 +97,6 @@ class Publishable(models.Model):
         self._history_user = by
         self._change_reason = f"{reason}: {comment}" if comment else reason
         self.save()
-        # Derived data that depends on the status (what the public search and facet
-        # counts cover) follows the move.
-        self.refresh_derived()
 
     def submit(self, by) -> None:
         self._move(

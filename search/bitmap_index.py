@@ -1,52 +1,41 @@
-"""Facet counts of published practices from one bitmap per facet value (design (d) of
-docs/performance.md).
+"""Facet counts of published practices from one bitmap per facet value, on PostgreSQL
+(the design, and the alternatives measured: docs/performance/design.md).
 
-On PostgreSQL the table `practices_facet_bitmap` holds, for every facet value (a theme, a
-country, a city...), a `bit varying` whose bit n is set when practice n is published and has
-that value; dimension "" holds every published practice. The counts of every facet, each
-under the *other* active filters, and the total number of results come from one query:
-    bit_count(bits & selection)
-where a selection is the AND over active dimensions of the OR of their selected values.
-At 100,000 practices that is about 35 ms, whatever the filters (see the measurements).
+The table `practices_facet_bitmap` (migration practices 0005) holds, for every value of
+every dimension (search/dimensions.py: a theme, a country, a city...), a `bit varying`
+whose bit n is set when practice n is published and has that value; dimension "" holds
+every published practice. The counts of every option, each under the *other* active
+filters, and the number of results come from one query, bit_count(bits & selection),
+where a selection is the AND over active dimensions of the OR of their chosen values.
 
 The table is derived data, not a cache: `refresh_practices(ids)` rewrites the bits of the
-given practices in the caller's transaction (call it wherever a practice's status, taxonomy
-links, roles, country, city, programme or start date change) and `refresh_all()` rebuilds it.
-Writers are serialised by a transaction-level advisory lock, so several processes or servers
-never interleave. Elsewhere (SQLite) the same counts come from plain GROUP BY queries.
+given practices in the caller's transaction (search/index.py calls it after every change
+of a practice, its links, roles or status) and `refresh_all()` rebuilds it. Writers are
+serialised by a transaction-level advisory lock, so several processes or servers never
+interleave. Readers answer None when the index cannot answer (not PostgreSQL, or not
+built yet): search/counts.py then counts from the tables.
 """
 
-# Table and column names in the SQL below are constants of this module, never input.
+# Table and column names in the SQL below are constants of this module or come from the
+# models' _meta; every value is a query parameter.
 # ruff: noqa: S608
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import BooleanField, CharField, Q, Value
+from django.db.models.expressions import RawSQL
 
-from practices.models import Practice, Status
+from practices.models import Practice
+from publishing.workflow import Status
+from search import dimensions
 
 TABLE = "practices_facet_bitmap"
 EVERYTHING = ""  # the dimension of the bitmap of all published practices
-LOCK_ID = 0x6E61646F72  # "nador": pg_advisory_xact_lock key of the facet index writers
+LOCK_ID = 0x6E61646F72  # "nador": pg_advisory_xact_lock key of the index's writers
 GROWTH = 65_536  # bits added at once when a practice id outgrows the bitmaps
-
-# The many-to-many dimensions: link table, its column, and the Practice field for the ORM.
-LINKS = {
-    "theme": ("practices_practice_themes", "theme_id", "themes"),
-    "objective": ("practices_practice_objectives", "gcmobjective_id", "objectives"),
-    "principle": ("practices_practice_principles", "guidingprinciple_id", "principles"),
-    "target_group": ("practices_practice_target_groups", "targetgroup_id", "target_groups"),
-    "area": ("practices_practice_areas", "interventionarea_id", "areas"),
-    "level": ("practices_practice_cooperation_levels", "cooperationlevel_id", "cooperation_levels"),
-    "stakeholder": ("practices_stakeholderrole", "stakeholder_id", "stakeholders"),
-}
-COLUMNS = {"country": "country", "city": "city", "programme": "programme_id"}
-DIMENSIONS = [*LINKS, "stakeholder_kind", *COLUMNS, "year"]
-STAKEHOLDER_LIMIT = 50  # the stakeholder facet shows the most active ones and those selected
 
 
 def is_indexed() -> bool:
@@ -56,36 +45,26 @@ def is_indexed() -> bool:
 # -- reading -------------------------------------------------------------------------------
 
 
-def facet_counts(
-    filters: dict[str, Iterable[str]],
-    stakeholder_limit: int = STAKEHOLDER_LIMIT,
-    search: str = "",
-) -> dict[str, dict[str, int]]:
-    """{dimension: {value: count}} for every dimension, each counted under the filters of
-    the other dimensions, plus {"total": {"": n}} the number of matching practices.
-    Values are strings (ids as text, country codes, city names, years). Within a dimension
-    several values mean "any of them"; dimensions combine with AND. A year means "active
-    that year" (search/filters.py active_in). `search` (full-text words) restricts
-    every count; it needs the bitmaps (PostgreSQL)."""
-    rows = facet_rows(filters, stakeholder_limit, search)
-    if rows is None:
-        return _counts_from_tables(_active(filters), stakeholder_limit)
-    counts: dict[str, dict[str, int]] = {d: {} for d in DIMENSIONS}
-    for dimension, value, count, _key, _label in rows:
-        counts.setdefault(dimension, {})[value] = count
-    return counts
+def facet_rows(active: dict[str, list[str]], search: str = "") -> list[tuple] | None:
+    """Rows (dimension, value, count, key, title) of every option with practices under
+    the other active filters, and ("total", "", n, "", "") the number of matches; None
+    when the index cannot answer. `active`: {dimension: [values]} as the index holds them
+    (primary keys, codes, years); `search`: full-text words restricting every count."""
+    if not is_indexed():
+        return None
+    rows = _rows(active, search)
+    return rows if any(row[0] == "total" for row in rows) else None
 
 
 def value_counts(dimension: str) -> dict[str, int] | None:
-    """{value: published practices} of one dimension without filters, e.g. the practices
-    of each theme for the home page: the bitmaps hold published practices only, so this
-    is one bit_count per value. None when the bitmaps cannot answer."""
+    """{value: published practices} of one dimension without filters (the practices of
+    each theme): one bit_count per value. None when the index cannot answer."""
     if not is_indexed():
         return None
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT value, bit_count(bits) FROM {TABLE} WHERE dimension IN (%s, '')",
-            [dimension],
+            f"SELECT value, bit_count(bits) FROM {TABLE} WHERE dimension IN (%s, %s)",
+            [dimension, EVERYTHING],
         )
         rows = cursor.fetchall()
     if not any(value == "" for value, _count in rows):
@@ -93,19 +72,16 @@ def value_counts(dimension: str) -> dict[str, int] | None:
     return {value: count for value, count in rows if value}
 
 
-def having_any(values: dict[str, list[str]]):
-    """A condition (RawSQL, true or false) on practices: published and having one of
-    these facet values, e.g. {"theme": ["3"], "objective": ["5", "7"]}, tested per row
-    against the OR of their bitmaps (one get_bit). None when the bitmaps cannot answer.
-    For an index scan that stops after a few rows (related practices) this replaces
-    EXISTS subqueries that PostgreSQL hashes in full (37,000 links of a theme: 100 ms)."""
-    from django.db.models import BooleanField
-    from django.db.models.expressions import RawSQL
-
+def having_any(values: dict[str, list]) -> RawSQL | None:
+    """A condition on practices: published and having one of these values, e.g.
+    {"theme": [3], "objective": [5, 7]}, tested per row against the OR of their bitmaps
+    (one get_bit). None when the index cannot answer. For a scan that stops after a few
+    rows (related practices) this replaces EXISTS subqueries that PostgreSQL would hash
+    in full (37,000 links of a theme)."""
     if not is_indexed():
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {TABLE} WHERE dimension = ''")
+        cursor.execute(f"SELECT 1 FROM {TABLE} WHERE dimension = %s", [EVERYTHING])
         if cursor.fetchone() is None:
             return None
     wanted = " OR ".join("(dimension = %s AND value = ANY(%s))" for _ in values) or "FALSE"
@@ -113,262 +89,120 @@ def having_any(values: dict[str, list[str]]):
     for dimension, keys in values.items():
         params += [dimension, [str(key) for key in keys]]
     bits = f"(SELECT bit_or(bits) FROM {TABLE} WHERE {wanted})"
+    practice_id = f"{Practice._meta.db_table}.{Practice._meta.pk.column}"
     # CASE: get_bit fails beyond the bitmap's length (ids newer than the index).
     sql = (
-        f"CASE WHEN practices_practice.id < COALESCE(length({bits}), 0) "
-        f"THEN get_bit({bits}, practices_practice.id::int) = 1 ELSE FALSE END"
+        f"CASE WHEN {practice_id} < COALESCE(length({bits}), 0) "
+        f"THEN get_bit({bits}, {practice_id}::int) = 1 ELSE FALSE END"
     )
-    # The SQL is built from this module's constants; the values are parameters.
     return RawSQL(sql, params * 2, output_field=BooleanField())  # noqa: S611
 
 
-def _active(filters: dict[str, Iterable[str]]) -> dict[str, list[str]]:
-    active = {d: sorted({str(v) for v in values}) for d, values in filters.items() if values}
-    unknown = set(active) - set(DIMENSIONS)
-    if unknown:
-        raise ValueError(f"Unknown facet dimensions: {sorted(unknown)}")
-    return active
+def _labels_sql() -> tuple[str, list]:
+    parts = [d.labels_sql(connection.ops.quote_name) for d in dimensions.DIMENSIONS]
+    parts = [part for part in parts if part is not None]
+    return " UNION ALL ".join(sql for sql, _params in parts), [p for _s, ps in parts for p in ps]
 
-
-def facet_rows(
-    filters: dict[str, Iterable[str]],
-    stakeholder_limit: int = STAKEHOLDER_LIMIT,
-    search: str = "",
-) -> list[tuple[str, str, int, str, str]] | None:
-    """The counts as rows (dimension, value, count, public key, label) from the bitmaps,
-    in one query; the public key is the slug (number, code) of a taxonomy value, the value
-    itself otherwise. None when the bitmaps cannot answer (not PostgreSQL, or not built
-    yet: right after the migration, before refresh_all): count from the tables then."""
-    active = _active(filters)
-    if not is_indexed():
-        return None
-    rows = _rows_from_bitmaps(active, stakeholder_limit, search)
-    return rows if any(row[0] == "total" for row in rows) else None
-
-
-LABELS_SQL = """
-    SELECT 'theme' AS dimension, id::text AS value, slug AS key, name AS label
-        FROM practices_theme
-    UNION ALL SELECT 'objective', id::text, number::text, short_title FROM practices_gcmobjective
-    UNION ALL SELECT 'principle', id::text, slug, title FROM practices_guidingprinciple
-    UNION ALL SELECT 'target_group', id::text, slug, name FROM practices_targetgroup
-    UNION ALL SELECT 'area', id::text, slug, name FROM practices_interventionarea
-    UNION ALL SELECT 'level', id::text, code, code FROM practices_cooperationlevel
-    UNION ALL SELECT 'programme', id::text, slug, name FROM practices_programme
-    UNION ALL SELECT 'stakeholder', id::text, slug, name FROM stakeholders_stakeholder
-"""
 
 # The bitmap of the practices matching a full-text search, as long as the others: built
-# from the GIN index by the SQL function practice_search_bits (migration 0007). No status
-# condition: the bitmap is ANDed with that of the published practices.
+# from the GIN index by the SQL function practice_search_bits (migration practices 0007).
+# No status condition: the bitmap is ANDed with that of the published practices.
 SEARCH_BITS_SQL = (
     "SELECT practice_search_bits(websearch_to_tsquery('nador_search', %s), length(f0.bits)) "
     "AS bits FROM f0"
 )
 
 
-def _year_selection(values: list[str]) -> tuple[str, list]:
-    """Active in any of these years: closed ranges covering one of them, or open-ended
-    practices started by the latest of them that is not in the future."""
-    this_year = date.today().year
-    past = [int(v) for v in values if v.isdigit() and int(v) <= this_year]
-    latest_open = f"{max(past):04d}" if past else None
-    sql = (
-        f"(SELECT COALESCE(bit_or(bits), f0.bits & ~f0.bits) FROM {TABLE} "
-        f"WHERE (dimension = 'year' AND value = ANY(%s)) "
-        f"OR (dimension = 'year_open' AND value <= %s))"
-    )
-    return sql, [values, latest_open]
-
-
-def _year_rows(selection: str) -> str:
-    """One row per year from the first start to this year (or the last closed end), its
-    count under `selection` (the other filters)."""
-    return (
-        f"SELECT 'year', y::text, bit_count((COALESCE((SELECT bits FROM {TABLE} "
-        f"WHERE dimension = 'year' AND value = lpad(y::text, 4, '0')), g.zero) | "
-        f"CASE WHEN y <= %s THEN COALESCE((SELECT bit_or(bits) FROM {TABLE} "
-        f"WHERE dimension = 'year_open' AND value <= lpad(y::text, 4, '0')), g.zero) "
-        f"ELSE g.zero END) & {selection}), y::text, y::text "
-        f"FROM g, generate_series((SELECT min(value)::int FROM {TABLE} "
-        f"WHERE dimension IN ('year', 'year_open')), GREATEST(%s, (SELECT max(value)::int "
-        f"FROM {TABLE} WHERE dimension = 'year'))) y"
-    )
-
-
-def _rows_from_bitmaps(active: dict[str, list[str]], stakeholder_limit: int, search: str):
-    names = list(active)
-    base = "f0.bits"
+def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
+    chosen = [dimensions.get(name) for name in active]
     params: list = []
     prefix = f"WITH f0 AS MATERIALIZED (SELECT bits FROM {TABLE} WHERE dimension = ''), "
+    base = "f0.bits"
     if search:
         prefix += f"q AS MATERIALIZED ({SEARCH_BITS_SQL}), "
         params.append(search)
         base = "f0.bits & (SELECT bits FROM q)"
     selections = [f"{base} AS s", "f0.bits & ~f0.bits AS zero"]
-    for n, dimension in enumerate(names):
-        if dimension == "year":
-            sql, values = _year_selection(active[dimension])
-            selections.append(f"{sql} AS s{n}")
-            params += values
-            continue
-        # No row for a value means no practice has it: an empty selection, not "no filter".
-        selections.append(
-            f"(SELECT COALESCE(bit_or(bits), f0.bits & ~f0.bits) FROM {TABLE} "
-            f"WHERE dimension = %s AND value = ANY(%s)) AS s{n}"
-        )
-        params += [dimension, active[dimension]]
+    for n, dimension in enumerate(chosen):
+        sql, values = dimension.index_selection(TABLE, [str(v) for v in active[dimension.name]])
+        selections.append(f"{sql} AS s{n}")
+        params += values
 
     def conjunction(skip: int | None = None) -> str:
-        return " & ".join(["f.s"] + [f"f.s{n}" for n in range(len(names)) if n != skip])
+        return " & ".join(["f.s"] + [f"f.s{n}" for n in range(len(chosen)) if n != skip])
 
     combined = ["f.zero", f"{conjunction()} AS everything"]
-    combined += [f"{conjunction(n)} AS x{n}" for n in range(len(names))]
-    cases = " ".join(f"WHEN %s THEN g.x{n}" for n in range(len(names)))
-    selection = f"CASE b.dimension {cases} ELSE g.everything END" if names else "g.everything"
-    year_selection = f"g.x{names.index('year')}" if "year" in names else "g.everything"
-    this_year = date.today().year
+    combined += [f"{conjunction(n)} AS x{n}" for n in range(len(chosen))]
+
+    def under_the_others(name: str) -> str:
+        """The selection a dimension's options are counted under: the other filters."""
+        positions = [n for n, d in enumerate(chosen) if d.name == name]
+        return f"g.x{positions[0]}" if positions else "g.everything"
+
+    cases = " ".join(f"WHEN %s THEN g.x{n}" for n in range(len(chosen)))
+    selection = f"CASE b.dimension {cases} ELSE g.everything END" if chosen else "g.everything"
+    params += [d.name for d in chosen]
+    # Dimensions whose options are not their stored values (years) add their own rows.
+    own_rows, own_params, skipped = [], [], [EVERYTHING]
+    for dimension in dimensions.DIMENSIONS:
+        rows = dimension.index_rows(TABLE, under_the_others(dimension.name))
+        if rows is not None:
+            own_rows.append(f"UNION ALL {rows[0]}")
+            own_params += rows[1]
+            skipped += dimension.stored()
+    limited = ""
+    for dimension in dimensions.DIMENSIONS:
+        if dimension.limit is not None:
+            limited += " AND (b.dimension <> %s OR b.rank <= %s OR b.value = ANY(%s))"
+            chosen_values = [str(v) for v in active.get(dimension.name, [])]
+            params += [dimension.name, dimension.limit, chosen_values]
+    params += [skipped]
+    labels, label_params = _labels_sql()
+    params += label_params
     sql = (
         f"{prefix}"
         f"f AS MATERIALIZED (SELECT {', '.join(selections)} FROM f0), "
         f"g AS MATERIALIZED (SELECT {', '.join(combined)} FROM f), "
-        f"labels AS ({LABELS_SQL}), "
         f"c AS (SELECT b.dimension, b.value, bit_count(b.bits & {selection}) AS n "
-        f"FROM {TABLE} b, g WHERE b.dimension NOT IN ('', 'year', 'year_open') "
-        f"AND (b.dimension <> 'stakeholder' OR b.rank <= %s OR b.value = ANY(%s))) "
+        f"FROM {TABLE} b, g WHERE TRUE{limited} AND NOT b.dimension = ANY(%s)), "
+        f"labels (dimension, value, key, label) AS ({labels}) "
         f"SELECT c.dimension, c.value, c.n, COALESCE(l.key, c.value), "
         f"COALESCE(l.label, c.value) FROM c LEFT JOIN labels l "
         f"ON l.dimension = c.dimension AND l.value = c.value WHERE c.n > 0 "
-        f"UNION ALL {_year_rows(year_selection)} "
+        f"{' '.join(own_rows)} "
         f"UNION ALL SELECT 'total', '', bit_count(g.everything), '', '' FROM g"
     )
-    params += names + [stakeholder_limit, active.get("stakeholder", [])]
-    params += [this_year, this_year]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params + own_params)
         return [row for row in cursor.fetchall() if row[2] or row[0] == "total"]
-
-
-def _filter_q(dimension: str, values: list[str]) -> Q:
-    if dimension in LINKS:
-        path = LINKS[dimension][2]
-        return Q(**{f"{path}__id__in": [int(v) for v in values]})
-    if dimension == "stakeholder_kind":
-        return Q(stakeholders__kind__in=values)
-    if dimension == "year":
-        from search.filters import active_in
-
-        combined = Q()
-        for year in values:
-            combined |= active_in(int(year))
-        return combined
-    if dimension == "programme":
-        return Q(programme_id__in=[int(v) for v in values])
-    return Q(**{f"{dimension}__in": values})
-
-
-def _selection(active: dict[str, list[str]], skip: str = ""):
-    practices = Practice.objects.filter(status=Status.PUBLISHED)
-    for dimension, values in active.items():
-        if dimension != skip:
-            ids = Practice.objects.filter(_filter_q(dimension, values)).values("id")
-            practices = practices.filter(id__in=ids)
-    return practices
-
-
-def _counts_from_tables(active: dict[str, list[str]], stakeholder_limit: int) -> dict:
-    """The fallback: one GROUP BY per dimension. Fine for the few thousand practices a
-    SQLite database holds; PostgreSQL uses the bitmaps."""
-    counts: dict[str, dict[str, int]] = {}
-    for dimension in DIMENSIONS:
-        if dimension == "year":
-            counts[dimension] = _year_counts(_selection(active, skip=dimension))
-            continue
-        pairs = _values(dimension, _selection(active, skip=dimension))
-        rows = pairs.values_list("value").annotate(n=Count("id", distinct=True))
-        counts[dimension] = {str(value): n for value, n in rows if value not in (None, "")}
-    if len(counts["stakeholder"]) > stakeholder_limit:
-        counts["stakeholder"] = _top(counts["stakeholder"], stakeholder_limit, active)
-    counts["total"] = {"": _selection(active).count()}
-    return counts
-
-
-def _year_counts(practices) -> dict[str, int]:
-    from search.filters import active_in
-
-    bounds = practices.aggregate(first=Min("start_date__year"), last=Max("end_date__year"))
-    if bounds["first"] is None:
-        return {}
-    last = max(bounds["last"] or 0, date.today().year)
-    years = range(bounds["first"], last + 1)
-    found = practices.aggregate(**{f"y{y}": Count("pk", filter=active_in(y)) for y in years})
-    return {str(y): found[f"y{y}"] for y in years if found[f"y{y}"]}
-
-
-def _values(dimension: str, practices):
-    """The practices annotated with `value`, one row per (practice, value)."""
-    from django.db.models import F
-
-    if dimension in LINKS:
-        expression = F(f"{LINKS[dimension][2]}__id")
-    elif dimension == "stakeholder_kind":
-        expression = F("stakeholders__kind")
-    else:
-        expression = F(COLUMNS[dimension])
-    return practices.annotate(value=expression).order_by()
-
-
-def _top(counts: dict[str, int], limit: int, active: dict[str, list[str]]) -> dict[str, int]:
-    """The stakeholders with most published practices overall, plus the selected ones."""
-    overall = (
-        Practice.objects.filter(status=Status.PUBLISHED)
-        .values_list("stakeholders__id")
-        .annotate(n=Count("id", distinct=True))
-        .order_by("-n", "stakeholders__id")[:limit]
-    )
-    keep = {str(pk) for pk, _ in overall} | set(active.get("stakeholder", []))
-    return {value: n for value, n in counts.items() if value in keep}
 
 
 # -- writing -------------------------------------------------------------------------------
 
-PAIRS_SQL = " UNION ALL ".join(
-    [
-        f"SELECT l.practice_id, '{dimension}', l.{column}::text FROM {table} l "
-        f"JOIN practices_practice p ON p.id = l.practice_id WHERE %(where)s"
-        for dimension, (table, column, _) in LINKS.items()
-        if dimension != "stakeholder"
-    ]
-    + [
-        "SELECT DISTINCT r.practice_id, 'stakeholder', r.stakeholder_id::text "
-        "FROM practices_stakeholderrole r JOIN practices_practice p ON p.id = r.practice_id "
-        "WHERE %(where)s",
-        "SELECT DISTINCT r.practice_id, 'stakeholder_kind', s.kind "
-        "FROM practices_stakeholderrole r JOIN practices_practice p ON p.id = r.practice_id "
-        "JOIN stakeholders_stakeholder s ON s.id = r.stakeholder_id WHERE %(where)s",
-        "SELECT p.id, 'country', p.country FROM practices_practice p WHERE %(where)s",
-        "SELECT p.id, 'city', p.city FROM practices_practice p WHERE %(where)s AND p.city <> ''",
-        "SELECT p.id, 'programme', p.programme_id::text FROM practices_practice p "
-        "WHERE %(where)s AND p.programme_id IS NOT NULL",
-        # Active in year (search/filters.py active_in): every year of a closed range,
-        # and the start year of an open-ended one (it runs to today, whatever the year).
-        "SELECT p.id, 'year', lpad(y::text, 4, '0') FROM practices_practice p, "
-        "generate_series(extract(year FROM p.start_date)::int, "
-        "extract(year FROM p.end_date)::int) y "
-        "WHERE %(where)s AND p.start_date IS NOT NULL AND p.end_date IS NOT NULL",
-        "SELECT p.id, 'year_open', lpad(extract(year FROM p.start_date)::int::text, 4, '0') "
-        "FROM practices_practice p "
-        "WHERE %(where)s AND p.start_date IS NOT NULL AND p.end_date IS NULL",
-        "SELECT p.id, '', '' FROM practices_practice p WHERE %(where)s",
-    ]
-)
+
+def _pairs(practices) -> list[tuple[int, str, str]]:
+    """(practice id, dimension, value) of every value of these published practices, in
+    one query: a UNION ALL of each dimension's pairs (search/dimensions.py)."""
+    parts = [d.pairs(practices) for d in dimensions.DIMENSIONS]
+    everything = practices.annotate(
+        f_dimension=_literal(EVERYTHING), f_value=_literal("")
+    ).values_list("pk", "f_dimension", "f_value")
+    expanders = {d.name: d for d in dimensions.DIMENSIONS if len(d.stored()) > 1}
+    found = []
+    for practice_id, dimension, value in everything.order_by().union(*parts, all=True):
+        if dimension in expanders:
+            found += expanders[dimension].expand(practice_id, value)
+        else:
+            found.append((practice_id, dimension, value))
+    return found
 
 
-def _pairs(where: str, params: list) -> list[tuple[int, str, str]]:
-    sql = PAIRS_SQL.replace("%(where)s", f"p.status = 'published' AND {where}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params * PAIRS_SQL.count("%(where)s"))
-        return cursor.fetchall()
+def _literal(text: str) -> Value:
+    return Value(text, output_field=CharField())
+
+
+def _published(*conditions: Q):
+    return Practice.objects.filter(*conditions, status=Status.PUBLISHED)
 
 
 def refresh_all() -> int:
@@ -378,11 +212,11 @@ def refresh_all() -> int:
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM practices_practice")
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Practice._meta.db_table}")
         size = _capacity(cursor.fetchone()[0]) // 8
         bitmaps: dict[tuple[str, str], bytearray] = defaultdict(lambda: bytearray(size))
         bitmaps[(EVERYTHING, "")] = bytearray(size)
-        for practice_id, dimension, value in _pairs("TRUE", []):
+        for practice_id, dimension, value in _pairs(_published()):
             bitmaps[(dimension, value)][practice_id >> 3] |= 0x80 >> (practice_id & 7)
         cursor.execute(f"DELETE FROM {TABLE}")
         rows = [(d, v, "x" + bytes(bits).hex()) for (d, v), bits in bitmaps.items()]
@@ -401,7 +235,7 @@ def _capacity(max_id: int) -> int:
 
 
 def _rank(cursor) -> None:
-    """Order the values of each dimension by practices: the stakeholder facet shows the
+    """Order the values of each dimension by practices: a facet with a limit shows the
     first ones. Only which values are shown depends on it, never a count."""
     cursor.execute(
         f"UPDATE {TABLE} t SET rank = r.rank FROM (SELECT dimension, value, row_number() "
@@ -422,7 +256,7 @@ def refresh_practices(ids: Iterable[int]) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
         cursor.execute(f"SELECT length(bits) FROM {TABLE} WHERE dimension = ''")
         row = cursor.fetchone()
-        if row is None:  # never built: the readers use the fallback until refresh_all()
+        if row is None:  # never built: the readers count from the tables until refresh_all()
             return
         length = row[0]
         if ids[-1] >= length:
@@ -446,7 +280,7 @@ def refresh_practices(ids: Iterable[int]) -> None:
             [mask, mask],
         )
         bitmaps: dict[tuple[str, str], bytearray] = defaultdict(lambda: bytearray(length // 8))
-        for practice_id, dimension, value in _pairs("p.id = ANY(%s)", [ids]):
+        for practice_id, dimension, value in _pairs(_published(Q(pk__in=ids))):
             bitmaps[(dimension, value)][practice_id >> 3] |= 0x80 >> (practice_id & 7)
         cursor.execute(f"SELECT dimension, value FROM {TABLE}")
         missing = set(bitmaps) - set(cursor.fetchall())

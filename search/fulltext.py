@@ -21,6 +21,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     TextField,
     Value,
@@ -29,6 +30,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from practices.models import Practice, PracticeSearch, StakeholderRole
 
 SEARCH_CONFIG = "nador_search"
 MAX_QUERY_LENGTH = 200
@@ -50,8 +53,6 @@ def clean_query(text: str) -> str:
 
 
 def _stakeholder_names():
-    from practices.models import StakeholderRole
-
     names = (
         StakeholderRole.objects.filter(practice=OuterRef("pk"))
         .values("practice")
@@ -76,14 +77,12 @@ def search_vector_expression():
     )
 
 
-def update_search_vector(queryset) -> int:
-    """Write the vectors of the practices of `queryset` into their narrow table
-    (practices.models.PracticeSearch): one INSERT ... SELECT whatever their number."""
+def write_vectors(practices: QuerySet) -> int:
+    """Write the vectors of these practices into their narrow table (PracticeSearch): one
+    INSERT ... SELECT whatever their number. A no-op outside PostgreSQL."""
     if not uses_postgres():
         return 0
-    from practices.models import PracticeSearch
-
-    vectors = queryset.order_by().annotate(v=search_vector_expression()).values_list("pk", "v")
+    vectors = practices.order_by().annotate(v=search_vector_expression()).values_list("pk", "v")
     select, params = vectors.query.sql_with_params()
     table = PracticeSearch._meta.db_table
     with connection.cursor() as cursor:
@@ -96,6 +95,35 @@ def update_search_vector(queryset) -> int:
         return cursor.rowcount
 
 
+# The vector of search_vector_expression() for every practice at once: the names of each
+# practice's stakeholders aggregated in one pass (a hash join) rather than by a subquery
+# per practice, minutes at 100,000 practices. A test holds the two equal.
+ALL_VECTORS_SQL = """
+INSERT INTO practices_practicesearch (practice_id, vector)
+SELECT p.id,
+    setweight(to_tsvector('nador_search', coalesce(p.title, '')), 'A')
+    || setweight(to_tsvector('nador_search', coalesce(p.summary, '')), 'B')
+    || setweight(to_tsvector('nador_search', concat_ws(' ',
+        p.impact, p.lessons_learnt, p.city, n.names)), 'C')
+FROM practices_practice AS p LEFT JOIN (
+    SELECT r.practice_id, string_agg(s.name, ' ') AS names
+    FROM practices_stakeholderrole AS r
+    JOIN stakeholders_stakeholder AS s ON s.id = r.stakeholder_id
+    GROUP BY r.practice_id
+) AS n ON n.practice_id = p.id
+ON CONFLICT (practice_id) DO UPDATE SET vector = EXCLUDED.vector
+"""
+
+
+def write_all_vectors() -> int:
+    """Write the vector of every practice (after a bulk load); a no-op outside PostgreSQL."""
+    if not uses_postgres():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(ALL_VECTORS_SQL)
+        return cursor.rowcount
+
+
 def _search_query(text: str) -> SearchQuery:
     return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
 
@@ -105,8 +133,6 @@ def search_condition(text: str) -> Q:
     text = clean_query(text)
     if uses_postgres():
         return Q(search__vector=_search_query(text))
-    from practices.models import StakeholderRole
-
     condition = Q()
     for word in text.split():
         named = StakeholderRole.objects.filter(
@@ -138,8 +164,6 @@ def snippets(practices, text: str) -> dict[int, SafeString]:
     if not text or not practices:
         return {}
     if uses_postgres():
-        from practices.models import Practice
-
         headline = SearchHeadline(
             "summary",
             _search_query(text),

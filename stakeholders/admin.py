@@ -3,6 +3,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.resources.stakeholders import StakeholderResource
+from search import index
 from stakeholders.models import Membership, Stakeholder
 
 
@@ -23,7 +24,8 @@ class StakeholderAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        obj.refresh_derived()
+        # Its name is searchable in its practices and its kind is one of their facets.
+        index.refresh_after_change(obj)
 
 
 @admin.register(Membership)

@@ -46,11 +46,6 @@ class Stakeholder(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:detail", kwargs={"slug": self.slug})
 
-    def refresh_derived(self) -> None:
-        """Organisation names are searchable in their practices, and their kind is a facet
-        of them: refresh those practices' derived data."""
-        self.practices.all().refresh_derived()
-
 
 class Membership(models.Model):
     """A user acting for an organisation: what makes a user a partner."""

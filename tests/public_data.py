@@ -25,6 +25,7 @@ from practices.models import (
     TargetGroup,
     Theme,
 )
+from search import fulltext
 from tests.conftest import make_practice, make_stakeholder
 
 UNPUBLISHED = [Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.ARCHIVED]
@@ -106,7 +107,7 @@ def build(asticude, acpp) -> dict:
         practice.themes.set([dialogue])
         StakeholderRole.objects.create(practice=practice, stakeholder=asticude, role="lead")
         hidden[status] = practice
-    Practice.objects.update_search_vector()
+    fulltext.write_vectors(Practice.objects.all())
     return {
         "cafes": cafes,
         "media": media_training,

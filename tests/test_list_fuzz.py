@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from practices.models import Programme, TargetGroup
-from search.filters import FILTER_NAMES
+from search import dimensions
 from tests.conftest import make_practice, make_stakeholder
 
 PATHS = [
@@ -23,7 +23,7 @@ PATHS = [
     "/en/practices/feed/",
     "/en/reports/open-data/practices.csv",
 ]
-REAL_NAMES = [*FILTER_NAMES, "q", "sort", "page", "status", "format", "lang"]
+REAL_NAMES = [*dimensions.names(), "q", "sort", "page", "status", "format", "lang"]
 # Values worth trying beside random text: known slugs, edge numbers, digits that are
 # digits to str.isdigit() but not to int() ("²"), other scripts' digits, markup.
 SPECIAL_VALUES = [

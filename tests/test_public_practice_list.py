@@ -4,6 +4,7 @@ other filters against hand counts, chips, sorting, pagination and bad input."""
 import pytest
 from django.http import QueryDict
 
+from search import fulltext
 from search.facet_options import compute_facets
 from tests import public_data
 
@@ -243,7 +244,7 @@ def test_the_list_keeps_a_constant_number_of_queries(
         practice = public_data.make_practice(asticude, f"Migration practice {number}")
         practice.themes.set([kb["cafes"].themes.first()])
         practice.objectives.set(kb["festival"].objectives.all())
-    public_data.Practice.objects.update_search_vector()
+    fulltext.write_vectors(public_data.Practice.objects.all())
     with django_assert_max_num_queries(12):
         response = client.get(query)
     with django_assert_max_num_queries(8):

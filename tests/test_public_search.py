@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from practices.models import Practice, PracticeSearch, StakeholderRole
+from search import fulltext, index
 from tests.conftest import make_practice, make_stakeholder
 
 LIST = "/en/practices/"
@@ -21,7 +22,7 @@ def football(asticude):
         summary="Football, football and more football: matches every week in Nador.",
     )
     in_title = make_practice(asticude, "Football for inclusion", summary="Matches for all.")
-    Practice.objects.update_search_vector()
+    fulltext.write_vectors(Practice.objects.all())
     return in_title, in_summary
 
 
@@ -38,7 +39,7 @@ def test_a_title_match_ranks_first(client, football):
 
 def test_search_ignores_case_and_on_postgresql_accents(client, asticude):
     cafes = make_practice(asticude, "Cafés interculturels", summary="Rencontres à Nador.")
-    Practice.objects.update_search_vector()
+    fulltext.write_vectors(Practice.objects.all())
     assert titles(client.get(LIST, {"q": "INTERCULTURELS"})) == [cafes.title]
     if connection.vendor == "postgresql":
         assert titles(client.get(LIST, {"q": "cafes"})) == [cafes.title]
@@ -58,16 +59,16 @@ def test_search_covers_impact_lessons_city_and_stakeholder_names(client, asticud
     StakeholderRole.objects.create(
         practice=practice, stakeholder=make_stakeholder("Zephyr Collective"), role="partner"
     )
-    Practice.objects.update_search_vector()
+    fulltext.write_vectors(Practice.objects.all())
     for word in ["wonderful", "patience", "berkane", "zephyr"]:
         assert titles(client.get(LIST, {"q": word})) == [practice.title], word
 
 
 def test_the_search_vector_follows_an_edited_text_after_update(client, asticude):
     practice = make_practice(asticude, "Old words")
-    Practice.objects.update_search_vector()
+    fulltext.write_vectors(Practice.objects.all())
     Practice.objects.filter(pk=practice.pk).update(title="Brand new words")
-    Practice.objects.filter(pk=practice.pk).update_search_vector()
+    fulltext.write_vectors(Practice.objects.filter(pk=practice.pk))
     assert titles(client.get(LIST, {"q": "brand"})) == ["Brand new words"]
 
 
@@ -77,7 +78,7 @@ def test_the_snippet_highlights_the_matched_words_and_escapes_the_text(client, a
         "Careful practice",
         summary="<script>alert(1)</script> Workshops on migration with <b>journalists</b>.",
     )
-    Practice.objects.update_search_vector()
+    fulltext.write_vectors(Practice.objects.all())
     content = client.get(LIST, {"q": "journalists"}).content.decode()
     assert "<mark>journalists</mark>" in content
     # PostgreSQL's headline drops the tags, the fallback escapes them: never raw HTML.
@@ -86,7 +87,7 @@ def test_the_snippet_highlights_the_matched_words_and_escapes_the_text(client, a
 
 
 def test_only_published_practices_are_found(client, asticude, draft_practice):
-    Practice.objects.update_search_vector()
+    fulltext.write_vectors(Practice.objects.all())
     assert titles(client.get(LIST, {"q": "draft"})) == []
 
 
@@ -107,11 +108,11 @@ def test_an_imported_practice_is_found_by_search(client, asticude):
 
 
 def test_a_practice_saved_through_the_portal_is_found_by_its_new_words(client, asticude, partner):
-    from publishing.history import save_with_history
+    from publishing.saving import save_record
 
     practice = make_practice(asticude, "Shared kitchens")
     practice.summary = "Neighbours cook couscous together every Friday."
-    save_with_history(practice, partner, "Edited", lambda: None)
+    save_record(practice, partner, "Edited")
     assert titles(client.get("/en/practices/?q=couscous")) == ["Shared kitchens"]
 
 
@@ -120,13 +121,13 @@ def test_renaming_a_stakeholder_refreshes_the_search_of_its_practices(client, as
     StakeholderRole.objects.create(practice=practice, stakeholder=asticude, role="lead")
     asticude.name = "Zaytouna Solidarity"
     asticude.save()
-    asticude.refresh_derived()
+    index.refresh_after_change(asticude)
     assert titles(client.get("/en/practices/?q=zaytouna")) == ["Harbour welcome desk"]
 
 
 def test_search_vectors_live_in_their_narrow_table_and_go_with_their_practice(asticude):
     practice = make_practice(asticude, "Football for inclusion", summary="Matches for all.")
-    written = Practice.objects.update_search_vector()
+    written = fulltext.write_vectors(Practice.objects.all())
     vectors = PracticeSearch.objects.filter(practice=practice)
     if connection.vendor != "postgresql":
         assert (written, vectors.exists()) == (0, False)  # SQLite searches the texts

@@ -9,6 +9,7 @@ from icalendar import Calendar
 
 from events.models import Event
 from practices.models import Practice, StakeholderRole, Status
+from search import fulltext
 from tests.conftest import make_practice
 
 UNPUBLISHED = [Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.ARCHIVED]
@@ -48,7 +49,7 @@ def hidden(request, asticude, theme, published_practice):
     practice = make_practice(asticude, "Secret plan about migration", status=request.param)
     practice.themes.add(theme)
     StakeholderRole.objects.create(practice=practice, stakeholder=asticude, role="lead")
-    Practice.objects.update_search_vector()
+    fulltext.write_vectors(Practice.objects.all())
     event = make_event(asticude, "Secret meeting", status=request.param)
     event.practices.add(published_practice)
     return practice, event

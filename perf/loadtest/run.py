@@ -36,7 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from perf.loadtest.driver import Browser, Recorder, read_form, summarise  # noqa: E402
-from perf.loadtest.verify import TAXONOMIES, SavedPractice, SaveLog, check  # noqa: E402
+from perf.loadtest.verify import SavedPractice, SaveLog, category_fields, check  # noqa: E402
 
 HOST = "127.0.0.1"
 EDIT_PATH = re.compile(r"^/en/workspace/practices/(?P<slug>[-\w]+)/edit/$")
@@ -357,7 +357,7 @@ def fill_practice_form(form, rng: random.Random, label: str, creating: bool) -> 
         form.set("language", "en")
     if not form.get("country"):
         form.set("country", "MA")
-    for name in TAXONOMIES:
+    for name in category_fields():
         offered = form.checkboxes.get(name, [])
         ticked = rng.sample(
             offered, rng.randint(1 if name == "themes" else 0, min(3, len(offered)))

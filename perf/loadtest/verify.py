@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-TAXONOMIES = (
-    "cooperation_levels",
-    "themes",
-    "objectives",
-    "principles",
-    "target_groups",
-    "areas",
-)
+
+def category_fields() -> tuple[str, ...]:
+    """The categories a practice form ticks: the list's many-to-many dimensions."""
+    from search import dimensions
+
+    return tuple(taxonomy.path for taxonomy in dimensions.taxonomies())
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,8 @@ class SavedPractice:
             return next((value for key, value in values if key == name), "")
 
         taxonomies = {
-            name: frozenset(value for key, value in values if key == name) for name in TAXONOMIES
+            name: frozenset(value for key, value in values if key == name)
+            for name in category_fields()
         }
         return cls(
             slug, first("title"), _as_stored(first("summary")), first("organisation"), taxonomies
@@ -71,7 +70,7 @@ def differences(expected: SavedPractice, stored: SavedPractice) -> list[str]:
     ]
     found += [
         name
-        for name in TAXONOMIES
+        for name in category_fields()
         if expected.taxonomies.get(name, frozenset()) != stored.taxonomies.get(name, frozenset())
     ]
     return found
@@ -95,11 +94,11 @@ def stored_practices(slugs: list[str]) -> dict[str, SavedPractice]:
     from practices.models import Practice
 
     found = {}
-    queryset = Practice.objects.filter(slug__in=slugs).prefetch_related(*TAXONOMIES)
+    queryset = Practice.objects.filter(slug__in=slugs).prefetch_related(*category_fields())
     for practice in queryset:
         taxonomies = {
             name: frozenset(str(item.pk) for item in getattr(practice, name).all())
-            for name in TAXONOMIES
+            for name in category_fields()
         }
         found[practice.slug] = SavedPractice(
             practice.slug,

@@ -20,6 +20,7 @@ from publishing.history import (
     versions_with_changes,
 )
 from publishing.record_types import EVENTS, PRACTICES, Kind
+from publishing.saving import move
 from publishing.workflow import InvalidTransition
 from stakeholders.models import Stakeholder
 
@@ -56,13 +57,12 @@ def _render_detail(request, kind: Kind, item, form, status: int = 200) -> HttpRe
     return render(request, "review/detail.html", context, status=status)
 
 
+# A decision in the URL: its transition, whether the coordinator's comment goes with it
+# (it tells the organisation what to change, or why it was archived), and its email.
 DECISIONS = {
-    "publish": (lambda item, by, comment: item.publish(by=by), emails.send_approved),
-    "request-changes": (
-        lambda item, by, comment: item.request_changes(by=by, comment=comment),
-        emails.send_changes_requested,
-    ),
-    "archive": (lambda item, by, comment: item.archive(by=by, comment=comment), None),
+    "publish": ("publish", False, emails.send_approved),
+    "request-changes": ("request_changes", True, emails.send_changes_requested),
+    "archive": ("archive", True, None),
 }
 
 
@@ -75,9 +75,10 @@ def decide(request: HttpRequest, kind: Kind, slug: str, decision: str) -> HttpRe
     form = ReviewCommentForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, kind, item, form, status=400)
-    move, notify = DECISIONS[decision]
+    transition, with_comment, notify = DECISIONS[decision]
+    details = {"comment": form.cleaned_data["comment"]} if with_comment else {}
     try:
-        move(item, request.user, form.cleaned_data["comment"])
+        move(item, transition, by=request.user, **details)
     except InvalidTransition as error:
         form.add_error("comment" if error.code == "comment_required" else None, error)
         item.refresh_from_db()

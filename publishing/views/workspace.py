@@ -16,8 +16,9 @@ from events.models import Event
 from practices.models import Practice
 from publishing import emails
 from publishing.access import can_file_work, can_see_history, is_coordinator, organisation_ids_of
-from publishing.history import save_with_history, versions_with_changes
+from publishing.history import versions_with_changes
 from publishing.record_types import EVENTS, PRACTICES, Kind
+from publishing.saving import move, save_record
 from publishing.workflow import InvalidTransition, Status
 from stakeholders.models import Stakeholder
 
@@ -101,7 +102,7 @@ def _save(request: HttpRequest, form, formsets) -> bool:
                 formset.instance = item
                 formset.save()
 
-        save_with_history(item, request.user, "Created" if adding else "Edited", save_related)
+        save_record(item, request.user, "Created" if adding else "Edited", save_related)
     return True
 
 
@@ -120,7 +121,7 @@ def _after_save(request: HttpRequest, kind: Kind, item) -> HttpResponse:
 
 def _submit(request: HttpRequest, item) -> bool:
     try:
-        item.submit(by=request.user)
+        move(item, "submit", by=request.user)
     except InvalidTransition as error:
         messages.error(request, error.messages[0])
         return False
@@ -151,7 +152,7 @@ def archive(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
     """Partners archive rather than delete: the record and its history stay."""
     item = kind.get_for_user(request, slug, write=True)
     try:
-        item.archive(by=request.user)
+        move(item, "archive", by=request.user)
     except InvalidTransition as error:
         messages.error(request, error.messages[0])
         return redirect("workspace:edit", kind=kind.slug, slug=item.slug)

@@ -24,17 +24,10 @@ from import_export.results import RowResult
 from simple_history.models import HistoricalRecords
 
 from practices.models import (
-    TAXONOMY_FIELDS,
-    CooperationLevel,
-    GcmObjective,
-    GuidingPrinciple,
     Indicator,
-    InterventionArea,
     Practice,
     Programme,
     StakeholderRole,
-    TargetGroup,
-    Theme,
 )
 from publishing.workflow import Status
 from reports.spreadsheets import (
@@ -45,9 +38,22 @@ from reports.spreadsheets import (
     names_field,
     unknown,
 )
+from search import dimensions, index
 from stakeholders.models import Stakeholder
 
 SEPARATOR = "|"
+
+
+def taxonomy_fields() -> list[str]:
+    return [taxonomy.path for taxonomy in dimensions.taxonomies()]
+
+
+def with_taxonomies(*columns: str) -> list[str]:
+    """The columns, then those of the list's categories not among them: a category added
+    to search/dimensions.py gets its column at the end."""
+    return [*columns, *(name for name in taxonomy_fields() if name not in columns)]
+
+
 ROLE_PATTERN = re.compile(r"^(?P<name>.+)\((?P<role>[^()]*)\)\s*$")
 
 
@@ -224,10 +230,10 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
             for instance in self.get_queryset().filter(**{f"{self.key.attribute}__in": chunk}):
                 self.instances[getattr(instance, self.key.attribute)] = instance
                 ids.append(instance.pk)
-                links[instance.pk] = {name: set() for name in TAXONOMY_FIELDS}
+                links[instance.pk] = {name: set() for name in taxonomy_fields()}
                 roles[instance.pk] = {}
             # The links as id pairs: no model object per link (150,000 for 10,000 rows).
-            for name in TAXONOMY_FIELDS:
+            for name in taxonomy_fields():
                 field = Practice._meta.get_field(name)
                 source, target = field.m2m_column_name(), field.m2m_reverse_name()
                 pairs = field.remote_field.through.objects.filter(**{f"{source}__in": ids})
@@ -271,24 +277,18 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         widget=widgets.BooleanWidget(),
         default=False,
     )
-    themes = names_field("themes", Theme)
-    objectives = names_field("objectives", GcmObjective, keys=("number", "short_title"))
-    principles = names_field("principles", GuidingPrinciple, keys=("slug", "title"))
-    target_groups = names_field("target_groups", TargetGroup)
-    areas = names_field("areas", InterventionArea)
-    cooperation_levels = names_field("cooperation_levels", CooperationLevel, keys=("code", "name"))
     # Rows of other tables, read and written by the methods below.
     stakeholders = fields.Field(column_name="stakeholders")
     indicators = fields.Field(column_name="indicators")
 
     required_columns = ("slug", "title", "status", "organisation", "summary", "country")
     export_select_related = ("organisation", "programme")
-    export_prefetch_related = (*TAXONOMY_FIELDS, "indicators", "roles__stakeholder")
+    export_prefetch_related = (*taxonomy_fields(), "indicators", "roles__stakeholder")
 
     class Meta:
         model = Practice
         import_id_fields = ["slug"]
-        fields = [
+        fields = with_taxonomies(
             "slug",
             "title",
             "status",
@@ -314,7 +314,7 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
             "indicators",
             "is_sample",
             "published_at",
-        ]
+        )
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
@@ -330,6 +330,16 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         # report the rows at fault (bulk_create / bulk_update below).
         use_bulk = True
         batch_size = LOAD_CHUNK
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        """The categories of the list's dimensions (search/dimensions.py) are written by
+        name (objectives by number, principles by slug) and read by any of their keys,
+        ignoring case; an unknown one is an error of its row."""
+        for taxonomy in dimensions.taxonomies():
+            if taxonomy.path == field_name:
+                return names_field(field_name, taxonomy.model, taxonomy.sheet_keys())
+        return super().field_from_django_field(field_name, django_field, readonly)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -662,4 +672,4 @@ class PracticeResource(PortalResourceMixin, resources.ModelResource):
         self._record_history()
         saved = [practice.pk for practices in self.saved.values() for practice in practices]
         if saved:
-            Practice.objects.filter(pk__in=saved).refresh_derived()
+            index.refresh(saved)

@@ -1,0 +1,103 @@
+"""How many published practices: one function per question, and the one place that chooses
+how to count. The bitmap index (search/bitmap_index.py) answers on PostgreSQL once it is
+built; plain GROUP BY queries answer elsewhere (SQLite) and before that. Callers never
+write a fallback of their own; tests hold both ways equal.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from practices.models import Practice
+from search import bitmap_index, dimensions
+from search.fulltext import search_condition
+
+TOTAL = "total"
+
+
+def facet_rows(active: dict[str, list[str]], search: str = "") -> list[tuple]:
+    """(dimension, value, count, key, title) of every option with practices, each counted
+    under the other active filters, and (TOTAL, "", n, "", "") the number of matches.
+    `active`: {dimension: values as the counts hold them (primary keys, codes, years)};
+    `search`: full-text words."""
+    unknown = set(active) - set(dimensions.names())
+    if unknown:
+        raise ValueError(f"Unknown dimensions: {sorted(unknown)}")
+    active = {name: [str(value) for value in values] for name, values in active.items() if values}
+    rows = bitmap_index.facet_rows(active, search)
+    return rows if rows is not None else rows_from_tables(active, search)
+
+
+def facet_counts(active: dict[str, list[str]], search: str = "") -> dict[str, dict[str, int]]:
+    """{dimension: {value: count}} of facet_rows, with {TOTAL: {"": n}}."""
+    found: dict[str, dict[str, int]] = {name: {} for name in dimensions.names()}
+    for dimension, value, count, _key, _title in facet_rows(active, search):
+        found.setdefault(dimension, {})[value] = count
+    return found
+
+
+def practices_per_value(name: str) -> dict[str, int]:
+    """{value: published practices} of one dimension, e.g. the practices of each theme."""
+    found = bitmap_index.value_counts(name)
+    if found is None:
+        rows = dimensions.get(name).counted(Practice.objects.published())
+        found = {value: count for _dimension, value, count, _key, _title in rows}
+    return found
+
+
+def sharing_any(values: dict[str, list]):
+    """A condition for .filter(): published practices having one of these values, e.g.
+    {"theme": [3], "objective": [5, 7]} (related practices)."""
+    condition = bitmap_index.having_any(values)
+    if condition is not None:
+        return condition
+    conditions = [dimensions.get(name).condition(keys) for name, keys in values.items()]
+    return reduce(or_, conditions, Q(pk__in=[]))
+
+
+def rows_from_tables(active: dict[str, list[str]], search: str = "") -> list[tuple]:
+    """facet_rows from the tables: one UNION ALL of a GROUP BY per dimension, two queries
+    per year-like dimension and one for the total. Fine for the few thousand practices a
+    SQLite database holds; at scale PostgreSQL counts with the bitmaps."""
+    conditions = {name: dimensions.get(name).condition(values) for name, values in active.items()}
+    if search:
+        conditions["q"] = search_condition(search)
+
+    def selected(skip: str = "") -> QuerySet:
+        others = [condition for name, condition in conditions.items() if name != skip]
+        ids = Practice.objects.published().filter(*others).values("pk")
+        return Practice.objects.filter(pk__in=ids)
+
+    parts, years = [], []
+    for dimension in dimensions.DIMENSIONS:
+        if len(dimension.stored()) > 1:  # counted year by year
+            years += [
+                (dimension.name, year, count, year, year)
+                for year, count in dimension.counts(selected(dimension.name)).items()
+                if count
+            ]
+        else:
+            parts.append(dimension.counted(selected(dimension.name)))
+    rows = list(parts[0].union(*parts[1:], all=True)) if parts else []
+    rows = _within_limits(rows, active)
+    return [*rows, *years, (TOTAL, "", selected().count(), "", "")]
+
+
+def _within_limits(rows: list[tuple], active: dict[str, list[str]]) -> list[tuple]:
+    """Of a dimension with a limit, the values with most published practices overall and
+    the selected ones (what the bitmap index keeps by its rank)."""
+    for dimension in dimensions.DIMENSIONS:
+        values = {row[1] for row in rows if row[0] == dimension.name}
+        if dimension.limit is None or len(values) <= dimension.limit:
+            continue
+        overall = (
+            dimension.counted(Practice.objects.published())
+            .order_by("-f_count", "f_value")
+            .values_list("f_value", flat=True)[: dimension.limit]
+        )
+        keep = set(overall) | set(active.get(dimension.name, []))
+        rows = [row for row in rows if row[0] != dimension.name or row[1] in keep]
+    return rows

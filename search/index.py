@@ -1,0 +1,47 @@
+"""The data derived from practices, refreshed in one place: their full-text vectors
+(search/fulltext.py) and their bits in the facet index (search/bitmap_index.py).
+
+Nothing in the models refreshes it: the one save path of the workspace and the review
+(publishing/saving.py), the imports (reports/), the admin and the demo and bench loaders
+call `refresh(ids)` or `refresh_all()` after they write, in their transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from practices.models import Practice
+from search import bitmap_index, fulltext
+from stakeholders.models import Stakeholder
+
+
+def refresh(practice_ids: Iterable[int]) -> None:
+    """Bring the vectors and the facet bits of these practices up to date: a few queries
+    whatever their number."""
+    ids = sorted(set(practice_ids))
+    if not ids:
+        return
+    fulltext.write_vectors(Practice.objects.filter(pk__in=ids))
+    bitmap_index.refresh_practices(ids)
+
+
+def refresh_all() -> int:
+    """Rebuild the derived data of every practice (after a bulk load); return the number
+    of facet values in the index."""
+    fulltext.write_all_vectors()
+    return bitmap_index.refresh_all()
+
+
+def practices_touched_by(record) -> list[int]:
+    """The practices whose derived data depends on this record: a practice itself; the
+    practices of an organisation, whose name is searchable in them and whose kind is one
+    of their facets. Events change no practice's derived data."""
+    if isinstance(record, Practice):
+        return [record.pk]
+    if isinstance(record, Stakeholder):
+        return list(record.practices.values_list("pk", flat=True))
+    return []
+
+
+def refresh_after_change(record) -> None:
+    refresh(practices_touched_by(record))
