@@ -1,5 +1,5 @@
 """Facet counts of published practices from one bitmap per facet value (design (d) of
-docs/performance.md).
+docs/performance/design.md).
 
 On PostgreSQL the table `practices_facet_bitmap` holds, for every facet value (a theme, a
 country, a city...), a `bit varying` whose bit n is set when practice n is published and has

@@ -7,7 +7,7 @@ Options counted zero are left out unless selected.
 
 On PostgreSQL, once the facet index is built (search/bitmap_index.py: one bitmap per
 facet value), one query counts every facet, the total and, with a search, the matching
-practices, whatever the data size (docs/performance.md). Elsewhere, and before the index
+practices, whatever the data size (docs/performance/design.md). Elsewhere, and before the index
 is built, one UNION ALL query counts every many-to-many and column facet (each part groups
 a through table or a column, restricted by a subquery of practice ids), and two queries
 count the years. Labels come with the counts (joined) or from Python (countries, choices).
@@ -215,7 +215,7 @@ def facets_and_total(
 def _most_used(options: list[FacetOption]) -> list[FacetOption]:
     """The OPTION_LIMIT options with most practices, and the selected ones: at scale a
     facet can have hundreds of values (cities, stakeholders) that nobody reads through
-    and that would cost more to render than the whole query (docs/performance.md)."""
+    and that would cost more to render than the whole query (docs/performance/design.md)."""
     if len(options) <= OPTION_LIMIT:
         return options
     ranked = sorted(options, key=lambda option: (-option.count, option.label.casefold()))
