@@ -254,7 +254,7 @@ class PracticeSearch(models.Model):
     A narrow table of its own, with the vectors stored out of line (toast_tuple_target,
     migration 0007): turning a common word's 76,000 matches into practice ids then reads
     about 650 small pages instead of the 21,600 pages of practice rows
-    (docs/performance.md)."""
+    (docs/performance/design.md)."""
 
     practice = models.OneToOneField(
         Practice, on_delete=models.CASCADE, primary_key=True, related_name="search"

@@ -21,7 +21,7 @@ from search.fulltext import rank_by_relevance, snippets
 
 PER_PAGE = 20
 # Ranking reads every match's search vector: beyond this many matches (a common word over
-# a large base) the results come newest first instead (docs/performance.md).
+# a large base) the results come newest first instead (docs/performance/design.md).
 RANK_LIMIT = 2_000
 CARD_FIELDS = ["title", "slug", "city", "country", "is_sample", "language"]
 CARD_FIELDS += ["start_date", "end_date"]

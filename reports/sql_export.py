@@ -9,7 +9,7 @@ formulas neutralised), then the quoting of Python's csv module. The selection is
 queryset passed in, compiled by Django as a subquery of primary keys.
 
 In Python (exports.practice_rows + csv_lines) these cells cost some 0.15 ms a row, 15 s at
-100,000 practices; PostgreSQL writes them where it reads the rows (docs/performance.md,
+100,000 practices; PostgreSQL writes them where it reads the rows (docs/performance/design.md,
 "CSV export through PostgreSQL"). The lines come through a server-side cursor, a batch at
 a time, so the response streams in bounded memory. A column the SQL cannot write (another
 widget, a dehydrate method it does not know) makes `practice_csv_query` return None, and

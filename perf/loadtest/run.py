@@ -44,7 +44,7 @@ NEW_PRACTICE = "/en/workspace/practices/new/"
 LOGIN = "/en/accounts/login/"
 # The coordinator exports a selection (a country and a theme, as the dashboard's filters
 # send them): the whole 100k set is 500 MB of CSV, longer than gunicorn's 30 s worker timeout
-# (see docs/performance.md, "Load test").
+# (see docs/performance/log.md, "Load test on main").
 EXPORTS = {
     "export csv": "/en/reports/export/practices.csv",
     "open-data csv": "/en/reports/open-data/practices.csv",

@@ -1,4 +1,4 @@
-"""Design (d) of docs/performance.md: one bitmap of published practice ids per facet value,
+"""Design (d) of docs/performance/design.md: one bitmap of published practice ids per facet value,
 stored in PostgreSQL as `bit varying`, counted with bit_count(bits & selection).
 
     DATABASE_URL=... python perf/studies/facet_study.py --no-cleanup   # builds study_keys

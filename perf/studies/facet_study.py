@@ -4,7 +4,7 @@
 
 Needs bench data (manage.py generate_bench_data). Builds scratch tables `study_*` (dropped at
 the end), runs every design for the same filter combinations and prints median and p95 in ms
-of the whole set of queries one page would need. Figures are in docs/performance.md.
+of the whole set of queries one page would need. Figures are in docs/performance/design.md.
 """
 
 from __future__ import annotations
