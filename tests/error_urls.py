@@ -1,4 +1,4 @@
-"""The project's URLs plus views that fail on purpose, for tests/test_error_pages.py."""
+"""The project's URLs plus views that fail on purpose (tests/nador_portal/test_error_pages.py)."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.core.exceptions import PermissionDenied, SuspiciousOperation

@@ -17,7 +17,7 @@ def test_new_rows_cost_a_bounded_number_of_queries_each(reference):
     Practice.objects.all().delete()
     twenty_five = import_queries(practices_file(25))
     # A bound of 3 queries a row; in fact rows are written in bulk, 500 a statement
-    # (tests/test_import_bulk.py), links, roles, indicators, history and derived data at
+    # (tests/reports/test_import_bulk.py), links, roles, indicators, history and derived data at
     # the end, and lookups are read once.
     assert twenty_five - five <= 20 * 3
 

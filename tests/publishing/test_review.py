@@ -6,7 +6,7 @@ from django.test import Client
 
 from practices.models import Practice, Status
 from tests.conftest import make_practice
-from tests.test_workspace_events import make_event
+from tests.publishing.test_workspace_events import make_event
 from tests.workspace_helpers import client_for, practice_data
 
 pytestmark = pytest.mark.django_db
