@@ -1,5 +1,5 @@
 """The coordinators' dashboard, checked against hand counts of the demo data
-(demo/loader.py: the Nador practice, 13 published samples, a draft and a
+(demo/data/: the Nador practice, 13 published samples, a draft and a
 submitted sample; the Migration Weeks 2019 (5 events) and 2026 (3 events, no counts))."""
 
 import re

@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from demo.loader import load_demo
+from demo.data_files import DemoDataError
+from demo.loader import demo_usernames, load_demo
 from events.models import Event
 from practices.models import Practice
 from stakeholders.models import Stakeholder
@@ -19,8 +20,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, with_accounts: bool = False, **options):
         make_accounts = settings.DEBUG or with_accounts
-        load_demo(settings.DEMO_PASSWORD if make_accounts else None)
-        accounts = "coordinator, asticude, acpp" if make_accounts else "no accounts"
+        try:
+            load_demo(settings.DEMO_PASSWORD if make_accounts else None)
+        except DemoDataError as error:
+            # The message names the file and record to fix; a traceback would only bury it.
+            raise CommandError(f"Demo data not loaded: {error}") from error
+        accounts = ", ".join(demo_usernames()) if make_accounts else "no accounts"
         self.stdout.write(
             f"Demo data: {Practice.objects.count()} practices, "
             f"{Stakeholder.objects.count()} stakeholders, {Event.objects.count()} events, "
