@@ -23,6 +23,7 @@ from functools import cached_property
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, ExtractYear
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,28 @@ class YearsField(forms.MultipleChoiceField):
 
     def clean(self, value):
         return [int(year) for year in super().clean(value)]
+
+
+class KeysField(forms.ModelMultipleChoiceField):
+    """Records by their key. A key its model field refuses (a number beyond what the
+    database holds) is an invalid choice, like an unknown one, not a database error."""
+
+    def _check_values(self, value):
+        field = self.queryset.model._meta.get_field(self.to_field_name or "pk")
+        for key in value:
+            try:
+                field.run_validators(field.to_python(key))
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": key},
+                ) from None
+        return super()._check_values(value)
+
+
+class KeysFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = KeysField
 
 
 class AnyValuesFilter(django_filters.MultipleChoiceFilter):
@@ -128,9 +151,7 @@ class Dimension:
         """This dimension's filter in the FilterSet (search/filters.py)."""
         common = {"field_name": self.name, "label": self.label, "method": "apply"}
         if self.model is not None:
-            return django_filters.ModelMultipleChoiceFilter(
-                queryset=self.model.objects.all(), to_field_name=self.key, **common
-            )
+            return KeysFilter(queryset=self.model.objects.all(), to_field_name=self.key, **common)
         if self.key_field.choices:
             return django_filters.MultipleChoiceFilter(
                 choices=lambda: list(self.key_field.flatchoices), **common

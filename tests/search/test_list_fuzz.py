@@ -35,6 +35,7 @@ SPECIAL_VALUES = [
     "0",
     "-1",
     "99999999999999999999999",
+    "9223372036854775808",  # one beyond a 64-bit integer: SQLite cannot even compare it
     "1e309",
     "NaN",
     "²",
@@ -100,3 +101,12 @@ def test_no_query_string_makes_the_public_list_fail(listed, path, query):
 def test_malformed_query_strings_are_not_server_errors(listed, path, raw):
     response = Client(raise_request_exception=False).get(f"{path}?{raw}")
     assert response.status_code < 500
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["9223372036854775808", "-9223372036854775809", "32768"])
+def test_a_number_beyond_what_the_database_holds_is_an_invalid_choice(listed, client, value):
+    response = client.get("/en/practices/", {"objective": value})
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == []
+    assert response.context["errors"], value
