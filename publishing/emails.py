@@ -20,7 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from publishing.access import COORDINATORS_GROUP
-from publishing.record_types import kind_of
+from publishing.record_types import record_type_of
 from stakeholders.models import Stakeholder
 
 
@@ -60,7 +60,7 @@ def _link(request: HttpRequest, language: str, name: str, **kwargs) -> str:
 def send_submitted(request: HttpRequest, item) -> int:
     """To coordinators: an organisation submitted a practice or an event for review."""
     language = settings.LANGUAGE_CODE
-    url = _link(request, language, "review:detail", kind=kind_of(item).slug, slug=item.slug)
+    url = _link(request, language, "review:detail", kind=record_type_of(item).slug, slug=item.slug)
     context = {"item": item, "url": url, "by": request.user}
     return _send("submitted", coordinator_emails(), language, context)
 
@@ -76,7 +76,7 @@ def send_approved(request: HttpRequest, item) -> int:
 def send_changes_requested(request: HttpRequest, item) -> int:
     """To the organisation's members: a coordinator asks for changes, with the comment."""
     language = _language_of(item)
-    url = _link(request, language, "workspace:edit", kind=kind_of(item).slug, slug=item.slug)
+    url = _link(request, language, "workspace:edit", kind=record_type_of(item).slug, slug=item.slug)
     context = {"item": item, "url": url, "comment": item.review_comment}
     return _send("changes_requested", member_emails(item.organisation), language, context)
 
@@ -84,7 +84,9 @@ def send_changes_requested(request: HttpRequest, item) -> int:
 def send_published_edited(request: HttpRequest, item) -> int:
     """To coordinators: a published practice or event was edited and stays published."""
     language = settings.LANGUAGE_CODE
-    url = _link(request, language, "workspace:history", kind=kind_of(item).slug, slug=item.slug)
+    url = _link(
+        request, language, "workspace:history", kind=record_type_of(item).slug, slug=item.slug
+    )
     context = {"item": item, "url": url, "by": request.user}
     return _send("published_edited", coordinator_emails(), language, context)
 

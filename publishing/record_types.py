@@ -1,5 +1,8 @@
-"""The two kinds of record partners file, practices and events, described once so that
-the workspace and review views handle both without copying code."""
+"""The two types of record partners file, practices and events, described once so that
+the workspace and review views handle both without copying code.
+
+In URLs a record type is the segment `practices` or `events`, bound to the views'
+`kind` argument by the `<kind:...>` path converter."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from publishing.access import get_event_for_user, get_practice_for_user
 
 
 @dataclass(frozen=True)
-class Kind:
+class RecordType:
     slug: str  # in URLs: "practices" or "events"
     model: Any
     form_class: Any
@@ -36,7 +39,7 @@ class Kind:
         ]
 
 
-PRACTICES = Kind(
+PRACTICES = RecordType(
     slug="practices",
     model=Practice,
     form_class=PracticeForm,
@@ -50,7 +53,7 @@ PRACTICES = Kind(
     label=_("practice"),
     add_label=_("Add a practice"),
 )
-EVENTS = Kind(
+EVENTS = RecordType(
     slug="events",
     model=Event,
     form_class=EventForm,
@@ -61,24 +64,24 @@ EVENTS = Kind(
     label=_("event"),
     add_label=_("Add an event"),
 )
-KINDS = {kind.slug: kind for kind in (PRACTICES, EVENTS)}
+RECORD_TYPES = {record_type.slug: record_type for record_type in (PRACTICES, EVENTS)}
 
 
-def kind_of(item) -> Kind:
+def record_type_of(item) -> RecordType:
     return PRACTICES if isinstance(item, Practice) else EVENTS
 
 
-class KindConverter:
+class RecordTypeConverter:
     regex = "practices|events"
 
-    def to_python(self, value: str) -> Kind:
-        return KINDS[value]
+    def to_python(self, value: str) -> RecordType:
+        return RECORD_TYPES[value]
 
     def to_url(self, value) -> str:
         return value if isinstance(value, str) else value.slug
 
 
-register_converter(KindConverter, "kind")
+register_converter(RecordTypeConverter, "kind")
 
 
 # Workflow and bookkeeping fields: not part of "what changed" nor of a revert.

@@ -19,7 +19,7 @@ from publishing.history import (
     revert_to,
     versions_with_changes,
 )
-from publishing.record_types import EVENTS, PRACTICES, Kind
+from publishing.record_types import EVENTS, PRACTICES, RecordType
 from publishing.saving import move
 from publishing.workflow import InvalidTransition
 from stakeholders.models import Stakeholder
@@ -46,12 +46,12 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @coordinator_required
-def detail(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
+def detail(request: HttpRequest, kind: RecordType, slug: str) -> HttpResponse:
     item = kind.get_for_user(request, slug)
     return _render_detail(request, kind, item, ReviewCommentForm())
 
 
-def _render_detail(request, kind: Kind, item, form, status: int = 200) -> HttpResponse:
+def _render_detail(request, kind: RecordType, item, form, status: int = 200) -> HttpResponse:
     baseline, changes = changes_since_review(item)
     context = {"kind": kind, "item": item, "form": form, "baseline": baseline, "changes": changes}
     return render(request, "review/detail.html", context, status=status)
@@ -68,7 +68,7 @@ DECISIONS = {
 
 @require_POST
 @coordinator_required
-def decide(request: HttpRequest, kind: Kind, slug: str, decision: str) -> HttpResponse:
+def decide(request: HttpRequest, kind: RecordType, slug: str, decision: str) -> HttpResponse:
     if decision not in DECISIONS:
         raise Http404
     item = kind.get_for_user(request, slug)
@@ -92,7 +92,7 @@ def decide(request: HttpRequest, kind: Kind, slug: str, decision: str) -> HttpRe
 
 @require_POST
 @coordinator_required
-def revert(request: HttpRequest, kind: Kind, slug: str, history_id: int) -> HttpResponse:
+def revert(request: HttpRequest, kind: RecordType, slug: str, history_id: int) -> HttpResponse:
     item = kind.get_for_user(request, slug)
     record = get_object_or_404(item.history.all(), history_id=history_id)
     revert_to(item, record, request.user)

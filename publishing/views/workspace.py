@@ -17,7 +17,7 @@ from practices.models import Practice
 from publishing import emails
 from publishing.access import can_file_work, can_see_history, is_coordinator, organisation_ids_of
 from publishing.history import versions_with_changes
-from publishing.record_types import EVENTS, PRACTICES, Kind
+from publishing.record_types import EVENTS, PRACTICES, RecordType
 from publishing.saving import move, save_record
 from publishing.workflow import InvalidTransition, Status
 from stakeholders.models import Stakeholder
@@ -55,18 +55,18 @@ def _by_status(items) -> list[tuple[str, list]]:
 
 
 @login_required
-def create(request: HttpRequest, kind: Kind) -> HttpResponse:
+def create(request: HttpRequest, kind: RecordType) -> HttpResponse:
     if not can_file_work(request.user):
         raise PermissionDenied
     return _edit_form(request, kind, kind.model())
 
 
 @login_required
-def edit(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
+def edit(request: HttpRequest, kind: RecordType, slug: str) -> HttpResponse:
     return _edit_form(request, kind, kind.get_for_user(request, slug, write=True))
 
 
-def _edit_form(request: HttpRequest, kind: Kind, item) -> HttpResponse:
+def _edit_form(request: HttpRequest, kind: RecordType, item) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     stored_title = item.title  # validating a refused form changes the instance's fields
     form = kind.form_class(data, instance=item, user=request.user)
@@ -106,7 +106,7 @@ def _save(request: HttpRequest, form, formsets) -> bool:
     return True
 
 
-def _after_save(request: HttpRequest, kind: Kind, item) -> HttpResponse:
+def _after_save(request: HttpRequest, kind: RecordType, item) -> HttpResponse:
     if item.status == Status.PUBLISHED and not is_coordinator(request.user):
         emails.send_published_edited(request, item)
         messages.info(request, _("Saved. It stays published; the coordinators were told."))
@@ -131,7 +131,7 @@ def _submit(request: HttpRequest, item) -> bool:
 
 
 @login_required
-def preview(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
+def preview(request: HttpRequest, kind: RecordType, slug: str) -> HttpResponse:
     """The public page of the record as it is now, published or not, with a banner."""
     item = kind.get_for_user(request, slug)
     context = {kind.context_name: item, "preview_of": item, "preview_kind": kind}
@@ -140,7 +140,7 @@ def preview(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def submit(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
+def submit(request: HttpRequest, kind: RecordType, slug: str) -> HttpResponse:
     item = kind.get_for_user(request, slug, write=True)
     _submit(request, item)
     return redirect("workspace:edit", kind=kind.slug, slug=item.slug)
@@ -148,7 +148,7 @@ def submit(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def archive(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
+def archive(request: HttpRequest, kind: RecordType, slug: str) -> HttpResponse:
     """Partners archive rather than delete: the record and its history stay."""
     item = kind.get_for_user(request, slug, write=True)
     try:
@@ -161,7 +161,7 @@ def archive(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
+def history(request: HttpRequest, kind: RecordType, slug: str) -> HttpResponse:
     item = kind.get_for_user(request, slug)
     if not can_see_history(request.user, item):
         raise PermissionDenied
