@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -42,6 +43,15 @@ def is_coordinator(user) -> bool:
         cached = user.groups.filter(name=COORDINATORS_GROUP).exists()
         user._is_coordinator = cached
     return cached
+
+
+def coordinators() -> QuerySet:
+    """The users who are coordinators: members of the group, and superusers."""
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True))
+        .distinct()
+    )
 
 
 def organisation_ids_of(user) -> set[int]:

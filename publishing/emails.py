@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from publishing.access import COORDINATORS_GROUP
+from publishing.access import coordinators
 from publishing.record_types import record_type_of
 from stakeholders.models import Stakeholder
 
@@ -35,9 +34,7 @@ def _send(template: str, recipients: list[str], language: str, context: dict) ->
 
 
 def coordinator_emails() -> list[str]:
-    users = get_user_model().objects.filter(
-        Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True), is_active=True
-    )
+    users = coordinators().filter(is_active=True)
     return sorted(set(users.exclude(email="").values_list("email", flat=True)))
 
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 
-from publishing.access import COORDINATORS_GROUP
+from publishing.access import coordinators
 from publishing.record_types import NOT_CONTENT, content_fields, m2m_values
 from publishing.saving import save_record
 from publishing.workflow import Status
@@ -116,16 +114,13 @@ def revert_to(item, record, by) -> None:
 def recently_edited_published(model, days: int = 30):
     """Published records that partners edited lately: they stay published without a
     review, so coordinators see them on the review page."""
-    coordinators = get_user_model().objects.filter(
-        Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True)
-    )
     edited = (
         model.history.filter(
             status=Status.PUBLISHED,
             history_date__gte=timezone.now() - timedelta(days=days),
             history_user__isnull=False,
         )
-        .exclude(history_user__in=coordinators)
+        .exclude(history_user__in=coordinators())
         .values("id")
     )
     return model.objects.published().filter(pk__in=edited).select_related("organisation")

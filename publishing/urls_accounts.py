@@ -1,4 +1,4 @@
-"""Sign-in, password change and reset, and invitations of partners (issue 4).
+"""Sign-in, password change and reset, and invitations of partners.
 
 Django's auth views, with our templates in templates/registration/; logout accepts
 POST only (Django's LogoutView). Reset emails go through EMAIL_BACKEND (the console

@@ -1,4 +1,4 @@
-"""Review of submitted work by coordinators (issue 4)."""
+"""Review of submitted work by coordinators."""
 
 from django.urls import path
 

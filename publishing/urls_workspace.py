@@ -1,4 +1,4 @@
-"""The partner workspace: adding and editing practices and events (issue 4)."""
+"""The partner workspace: adding and editing practices and events."""
 
 from django.urls import path
 

@@ -302,7 +302,7 @@ class ActiveInYear(Dimension):
         return started & running
 
     def condition(self, values: Iterable) -> Q:
-        combined = Q()
+        combined = Q(pk__in=[])  # no year, no practice: like the other dimensions
         for year in values:
             combined |= self.active_in(int(year))
         return combined

@@ -23,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -33,6 +33,7 @@ from practices.sitemaps import SITEMAPS
 from publishing.workflow import Status
 from reports.exports import EXPORT_TYPES, FORMATS
 from tests.conftest import make_practice
+from tests.project import all_patterns, database_state, is_admin
 
 PERSONAS = ("anonymous", "partner", "outsider", "coordinator", "superuser")
 LOGIN = "login"  # 302 to the sign-in page
@@ -43,34 +44,6 @@ STATUSES = list(Status.values)
 
 
 # --- The patterns of the project -------------------------------------------------------
-
-
-def _walk(patterns, prefix: str = "", namespace: str | None = None):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = namespace
-            if pattern.namespace:
-                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        else:
-            assert isinstance(pattern, URLPattern)
-            route = prefix + str(pattern.pattern)
-            if pattern.name:
-                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), route
-            else:
-                yield route, route  # unnamed: its route is its key
-
-
-def all_patterns() -> dict[str, str]:
-    """Key (the qualified name, or the route of an unnamed pattern) -> route."""
-    found: dict[str, str] = {}
-    for key, route in _walk(get_resolver().url_patterns):
-        found.setdefault(key, route)  # a later pattern of the same name is shadowed
-    return found
-
-
-def is_admin(key: str) -> bool:
-    return key.startswith("admin:") or key.startswith(settings.ADMIN_URL)
 
 
 # --- Expected outcomes -----------------------------------------------------------------
@@ -346,18 +319,6 @@ def clients(partner, outsider, coordinator, superuser) -> dict[str, Client]:
 
 
 # --- Running a request and comparing ---------------------------------------------------
-
-SKIPPED_IN_STATE = {"sessions", "axes", "contenttypes"}
-
-
-def database_state() -> dict:
-    """Every row of the project's tables (sessions and sign-in attempts aside)."""
-    state = {}
-    for model in apps.get_models():
-        if model._meta.app_label in SKIPPED_IN_STATE or model._meta.proxy:
-            continue
-        state[model._meta.label] = list(model.objects.order_by("pk").values())
-    return state
 
 
 def outcome_of(response, admin: bool = False) -> Any:

@@ -16,8 +16,8 @@ from events.models import Event
 from practices.models import Practice, Status
 from publishing.forms import LONG_TEXT_MAX_LENGTH
 from tests.conftest import logged_in, make_practice
+from tests.project import database_state
 from tests.spreadsheet_helpers import content_of, csv_bytes, rows_of
-from tests.test_access_matrix import database_state
 from tests.workspace_helpers import client_for, empty_formsets
 
 pytestmark = pytest.mark.django_db
