@@ -43,7 +43,7 @@ class EventQuerySet(PublishableQuerySet):
     def for_calendar(self):
         """What the calendar feed holds: events that ended less than a year ago and all
         those to come. Calendar applications poll the feed often, and years of past events
-        (20,000 at scale) would make every poll heavy for nothing a calendar shows."""
+        would make every poll heavy for nothing a calendar shows."""
         since = timezone.now() - timedelta(days=CALENDAR_PAST_DAYS)
         return self.filter(ends_at__gte=since).order_by("starts_at", "pk")
 

@@ -111,8 +111,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     # Random reads cost little more than sequential ones on SSDs and a cached working set.
     # With the default of 4, PostgreSQL scans every practice row (reading each search
-    # vector) for a common word instead of using the GIN index: 470 ms against 120 ms at
-    # 100,000 practices (docs/performance/log.md).
+    # vector) for a common word instead of using the GIN index, several times slower
+    # (figures in docs/performance/log.md).
     random_page_cost = float(env_str("DATABASE_RANDOM_PAGE_COST", "1.1"))  # fails loudly
     DATABASES["default"]["OPTIONS"]["options"] = f"-c random_page_cost={random_page_cost}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

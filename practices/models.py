@@ -252,8 +252,8 @@ class PracticeSearch(models.Model):
     and GIN-indexed, on PostgreSQL only.
 
     A narrow table of its own, with the vectors stored out of line (toast_tuple_target,
-    migration 0007): turning a common word's 76,000 matches into practice ids then reads
-    about 650 small pages instead of the 21,600 pages of practice rows
+    migration 0007): turning a common word's matches into practice ids then reads a few
+    small pages per thousand matches instead of the wide practice rows
     (docs/performance/design.md)."""
 
     practice = models.OneToOneField(

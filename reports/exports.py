@@ -94,8 +94,9 @@ def practice_rows(
 ) -> Iterator[list]:
     """The rows of PracticeResource's export, the same cell for cell, read as plain values:
     per chunk of PRACTICE_CHUNK_SIZE practices one query for their columns and one per
-    many-to-many field, stakeholders and indicators, and no model instance. Through the
-    Resource each row builds some fifty model instances: 1.7 ms a row against 0.1 ms."""
+    many-to-many field, stakeholders and indicators, and no model instance: through the
+    Resource each row builds some fifty model instances, an order of magnitude slower
+    (docs/performance/log.md)."""
     fields = resource.get_export_fields()
     columns = {
         field.column_name: field.attribute
@@ -179,7 +180,7 @@ def spreadsheet_cell(value):
     if value is None:
         return ""
     # isprintable() is several times cheaper than the regular expression, and a printable
-    # text holds none of its control characters: 90,000 long texts at 100k.
+    # text holds none of its control characters: most cells skip the expression.
     if isinstance(value, str) and not value.isprintable():
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return neutralise(value)

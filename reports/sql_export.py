@@ -8,9 +8,9 @@ stakeholders, `format_indicator`), then `spreadsheet_cell` (control characters s
 formulas neutralised), then the quoting of Python's csv module. The selection is the
 queryset passed in, compiled by Django as a subquery of primary keys.
 
-In Python (exports.practice_rows + csv_lines) these cells cost some 0.15 ms a row, 15 s at
-100,000 practices; PostgreSQL writes them where it reads the rows (docs/performance/design.md,
-"CSV export through PostgreSQL"). The lines come through a server-side cursor, a batch at
+In Python (exports.practice_rows + csv_lines) these cells cost more than reading the rows;
+PostgreSQL writes them where it reads the rows (docs/performance/design.md, "CSV export
+through PostgreSQL"). The lines come through a server-side cursor, a batch at
 a time, so the response streams in bounded memory. A column the SQL cannot write (another
 widget, a dehydrate method it does not know) makes `practice_csv_query` return None, and
 the export takes the Python path, as on SQLite.
@@ -310,7 +310,7 @@ def practice_csv_query(resource: PracticeResource, queryset: QuerySet) -> Sql | 
     line = f"concat_ws(',', {', '.join(fields)})"
     # The links of the selection are read in bulk (a GROUP BY per relation) and sorted by
     # primary key while their rows are narrow, then each practice is read by its key in
-    # that order: no sort of the wide rows (500 MB at 100k practices). The fence (OFFSET 0)
+    # that order: no sort of the wide rows (hundreds of MB at scale). The fence (OFFSET 0)
     # keeps PostgreSQL from computing a cell again for each use of it in csv_field.
     text = (
         f"WITH selection (pk) AS MATERIALIZED ({ids})"

@@ -77,7 +77,7 @@ def having_any(values: dict[str, list]) -> RawSQL | None:
     {"theme": [3], "objective": [5, 7]}, tested per row against the OR of their bitmaps
     (one get_bit). None when the index cannot answer. For a scan that stops after a few
     rows (related practices) this replaces EXISTS subqueries that PostgreSQL would hash
-    in full (37,000 links of a theme)."""
+    in full (every link of a theme)."""
     if not is_indexed():
         return None
     with connection.cursor() as cursor:
@@ -206,7 +206,7 @@ def _published(*conditions: Q):
 
 
 def refresh_all() -> int:
-    """Rebuild every bitmap from the practices (a few seconds at 100,000); return how many
+    """Rebuild every bitmap from the practices (after bulk loads); return how many
     facet values there are. Used after bulk loads and as a safety net."""
     if not is_indexed():
         return 0

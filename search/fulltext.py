@@ -97,7 +97,7 @@ def write_vectors(practices: QuerySet) -> int:
 
 # The vector of search_vector_expression() for every practice at once: the names of each
 # practice's stakeholders aggregated in one pass (a hash join) rather than by a subquery
-# per practice, minutes at 100,000 practices. A test holds the two equal.
+# per practice, which takes minutes at scale. A test holds the two equal.
 ALL_VECTORS_SQL = """
 INSERT INTO practices_practicesearch (practice_id, vector)
 SELECT p.id,

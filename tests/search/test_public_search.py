@@ -141,3 +141,22 @@ def test_search_vectors_live_in_their_narrow_table_and_go_with_their_practice(as
         assert "toast_tuple_target=128" in cursor.fetchone()[0]
     practice.delete()
     assert not vectors.exists()
+
+
+def test_the_bulk_vectors_are_the_vectors_of_a_save(asticude):
+    """search/fulltext.py writes every vector at once with its own SQL (bulk loads) and a
+    few practices with the ORM's expression (saves): both must give the same vectors."""
+    practice = make_practice(asticude, "Ateliers d'écriture", summary="Récits de migrants.")
+    practice.impact, practice.lessons_learnt, practice.city = "Un impact.", "Des leçons.", "Nador"
+    practice.save()
+    StakeholderRole.objects.create(practice=practice, stakeholder=asticude, role="lead")
+    other = make_practice(asticude, "Sans partenaire", summary="Texte.")
+    saved = fulltext.write_vectors(Practice.objects.all())
+    vectors = dict(PracticeSearch.objects.values_list("practice_id", "vector"))
+    bulk = fulltext.write_all_vectors()
+    assert dict(PracticeSearch.objects.values_list("practice_id", "vector")) == vectors
+    if connection.vendor == "postgresql":
+        assert saved == bulk == 2 and set(vectors) == {practice.pk, other.pk}
+        assert "asticud" in str(vectors[practice.pk]) and "nador" in str(vectors[practice.pk])
+    else:
+        assert saved == bulk == 0 and vectors == {}  # SQLite searches with icontains
