@@ -7,18 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from events.models import EventSeries
-from practices.models import (
-    GcmObjective,
-    GuidingPrinciple,
-    InterventionArea,
-    Practice,
-    TargetGroup,
-    Theme,
-)
+from practices.models import Practice
 from publishing.workflow import Status
 from reports.exports import EXPORT_TYPES
 from reports.imports import max_bytes, too_big
-from stakeholders.models import StakeholderKind
+from search import dimensions
 
 
 def _blank(choices) -> list:
@@ -26,9 +19,30 @@ def _blank(choices) -> list:
 
 
 def _by_key(model, key: str, label) -> forms.ModelChoiceField:
-    """An optional choice among a taxonomy, sent as the key the public list uses."""
+    """An optional choice among records, sent as the key the public list uses."""
     return forms.ModelChoiceField(
         model.objects.all(), to_field_name=key, required=False, empty_label=_("Any"), label=label
+    )
+
+
+#: The dimensions of the public list (search/dimensions.py) the dashboard filters by.
+DASHBOARD_DIMENSIONS = (
+    "theme",
+    "objective",
+    "principle",
+    "target_group",
+    "area",
+    "country",
+    "stakeholder_kind",
+)
+
+
+def dimension_field(dimension) -> forms.Field:
+    """A single, optional choice among a dimension's options, sent as its URL key."""
+    if dimension.model is not None:
+        return _by_key(dimension.model, dimension.key, dimension.label)
+    return forms.ChoiceField(
+        choices=_blank(dimension.key_field.flatchoices), required=False, label=dimension.label
     )
 
 
@@ -36,20 +50,13 @@ class ReportFilterForm(forms.Form):
     """Shown on the dashboard; the selection itself reads request.GET (reports.selection)
     so that the dashboard, its exports and the public list agree on every parameter."""
 
-    theme = _by_key(Theme, "slug", _("Theme"))
-    objective = _by_key(GcmObjective, "number", _("GCM objective"))
-    principle = _by_key(GuidingPrinciple, "slug", _("Guiding principle"))
-    target_group = _by_key(TargetGroup, "slug", _("Target group"))
-    area = _by_key(InterventionArea, "slug", _("Area of intervention"))
-    country = forms.ChoiceField(required=False, label=_("Country"))
-    stakeholder_kind = forms.ChoiceField(
-        choices=_blank(StakeholderKind.choices), required=False, label=_("Kind of stakeholder")
-    )
     status = forms.ChoiceField(choices=_blank(Status.choices), required=False, label=_("Status"))
     series = _by_key(EventSeries, "slug", _("Event series"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        chosen = {name: dimension_field(dimensions.get(name)) for name in DASHBOARD_DIMENSIONS}
+        self.fields = {**chosen, **self.fields}
         used = Practice.objects.order_by().values_list("country", flat=True).distinct()
         self.fields["country"].choices = _blank(
             sorted(((code, countries.name(code)) for code in used), key=lambda pair: pair[1])
