@@ -1,6 +1,8 @@
 from import_export import fields, resources
 
+from practices.models import Practice
 from reports.spreadsheets import PortalResourceMixin, choice_field
+from search import index
 from stakeholders.models import Stakeholder, StakeholderKind
 
 
@@ -18,3 +20,19 @@ class StakeholderResource(PortalResourceMixin, resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
         skip_html_diff = True
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.saved: list[int] = []
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self.saved.append(instance.pk)
+
+    def after_import(self, dataset, result, **kwargs):
+        """An organisation's name is searchable in its practices and its kind is one of
+        their facets: the practices of the organisations written follow, once."""
+        super().after_import(dataset, result, **kwargs)
+        if self.saved and not kwargs.get("dry_run"):
+            involved = Practice.objects.filter(stakeholders__in=self.saved).distinct()
+            index.refresh(involved.values_list("pk", flat=True))

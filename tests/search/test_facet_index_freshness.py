@@ -242,3 +242,16 @@ def test_a_facet_shows_the_fifty_most_used_options_and_the_selected_ones(asticud
     assert len(cities) == 51
     assert cities[0] == "Town 00"  # two practices
     assert "Town 59" in cities  # selected, though not among the fifty first
+
+
+def test_an_import_of_stakeholders_moves_their_practices_kind_and_name(practices, asticude):
+    from reports.imports import run_import
+
+    headers = ["slug", "name", "kind"]
+    content = csv_bytes([headers, [asticude.slug, "Zaytouna Solidarity", "media"]])
+    report = run_import("stakeholders", content, "stakeholders.csv", dry_run=False)
+    assert report.ok and report.updated == 1
+    assert index_counts({})["stakeholder_kind"].get("media") == 2
+    assert_index_matches_the_tables()
+    found = PracticeFilter({"q": "zaytouna"}, queryset=Practice.objects.published()).qs
+    assert {p.pk for p in found} == {practices[0].pk, practices[1].pk}
