@@ -4,11 +4,10 @@
 and stakeholder roles, and events with organisers and participant counts, all marked
 `is_sample` and with slugs starting with ``bench-`` so that `clear()` finds them again.
 
-Rows are plain dicts keyed by column name, so a branch that adds a column only adds a key.
-On PostgreSQL they go in with COPY (100,000 practices in well under two minutes); elsewhere
-with executemany. Primary keys are chosen here, so links need no round trip; the sequences
-are moved past them at the end. Derived data (search vectors, facet keys) is filled once at
-the end, in bulk, by search.index.refresh_all().
+The rows go in with COPY on PostgreSQL (100,000 practices in well under two minutes),
+executemany elsewhere (perf/rows.py); their words and places are in perf/vocabulary.py.
+Derived data (search vectors, facet keys) is filled once at the end, in bulk, by
+search.index.refresh_all().
 """
 
 from __future__ import annotations
@@ -16,9 +15,8 @@ from __future__ import annotations
 # Table names in the SQL below come from model metadata, never from input (S608); the
 # generator wants a seeded, repeatable random source, not a cryptographic one (S311).
 # ruff: noqa: S311, S608
-import io
 import random
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection, transaction
@@ -26,6 +24,8 @@ from django.utils.text import slugify
 
 from demo.loader import load_taxonomies
 from events.models import Event, ParticipantCount
+from perf.rows import insert_rows, next_id, reset_sequences
+from perf.vocabulary import CITIES, COUNTRIES, RARE, TITLE_WORDS, TextMaker, weighted, zipf
 from practices.models import (
     Practice,
     PracticeSearch,
@@ -49,32 +49,9 @@ LINKS_PER_PRACTICE = {
     "cooperation_levels": (1, 2),
 }
 IMPORT_PREFIX = "bench-import-"  # practices written by the benchmark's import scenario
-BATCH = 5_000
 # At 100,000 practices: 5,000 stakeholders and 20,000 events; proportionally fewer below.
 STAKEHOLDERS_PER_PRACTICE = 1 / 20
 EVENTS_PER_PRACTICE = 1 / 5
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-# Country weights: the programme's own countries first, then 36 others, thinner and thinner.
-COUNTRIES = [("MA", 30), ("ES", 15), ("FR", 12), ("TN", 10)] + [
-    (code, max(1, 8 - i // 5))
-    for i, code in enumerate(
-        _words(
-            "DZ EG LB JO IT PT GR DE BE NL SN ML NE CI GN NG GH CM MR LY TR SY IQ SD "
-            "ET ER SO KE MT CY AT CH SE GB IE PS"
-        )
-    )
-]
-CITIES = {
-    "MA": "Nador Oujda Tangier Rabat Casablanca Fez Marrakesh Agadir Tetouan Berkane",
-    "ES": "Seville Madrid Barcelona Valencia Malaga Almeria Granada Murcia Bilbao Melilla",
-    "FR": "Marseille Lyon Paris Toulouse Montpellier Nice Lille Bordeaux Grenoble Strasbourg",
-    "TN": "Tunis Sfax Sousse Medenine Gabes Bizerte Kairouan Gafsa",
-}
 PROGRAMMES = ["MC2CM", "EU Trust Fund for Africa", "AMIF", "Erasmus+", "UCLG Learning Exchange"]
 KIND_WEIGHTS = {
     StakeholderKind.NGO: 35,
@@ -94,174 +71,6 @@ STATUS_WEIGHTS = {
     Status.ARCHIVED: 2,
 }
 LANGUAGE_WEIGHTS = {"en": 50, "fr": 30, "es": 15, "ar": 5}
-
-# Words of the field, most frequent first: their Zipf-like weights make "migrants" appear in
-# almost every text and the tail in a few hundred.
-WORDS = {
-    "en": _words(
-        "migrants migration local community inclusion project city dialogue social "
-        "intercultural integration residents municipality training journalists youth women "
-        "discrimination access services cooperation network awareness rights refugees "
-        "asylum education employment health housing culture media narrative capacity "
-        "partners civil society stakeholders mapping research strategy policy governance "
-        "campaign festival workshop mediation volunteers documentation registration "
-        "language literacy entrepreneurship microcredit apprenticeship mentoring "
-        "unaccompanied minors trafficking racism xenophobia reception shelter legal aid "
-        "diaspora remittances return reintegration seasonal workers agriculture fisheries "
-        "coastal border transit smuggling consulate ombudsman cohesion solidarity"
-    ),
-    "fr": _words(
-        "migrants migration communauté locale inclusion projet ville dialogue sociale "
-        "interculturel intégration habitants commune formation journalistes jeunesse femmes "
-        "discrimination accès services coopération réseau sensibilisation droits réfugiés "
-        "asile éducation emploi santé logement culture médias récit capacités partenaires "
-        "société civile acteurs cartographie recherche stratégie politique gouvernance "
-        "campagne festival atelier médiation bénévoles accueil hébergement aide juridique "
-        "diaspora transferts retour réinsertion saisonniers agriculture pêche frontière"
-    ),
-    "es": _words(
-        "migrantes migración comunidad local inclusión proyecto ciudad diálogo social "
-        "intercultural integración vecinos ayuntamiento formación periodistas juventud "
-        "mujeres discriminación acceso servicios cooperación red sensibilización derechos "
-        "refugiados asilo educación empleo salud vivienda cultura medios relato capacidades "
-        "socios sociedad civil actores mapeo investigación estrategia política gobernanza "
-        "campaña festival taller mediación voluntarios acogida albergue asistencia jurídica "
-        "diáspora remesas retorno reintegración temporeros agricultura pesca frontera"
-    ),
-}
-GLUE = {
-    "en": _words("the of and to in for with by on from at a"),
-    "fr": _words("le la les de des et pour avec par dans sur du un une"),
-    "es": _words("el la los las de del y para con por en sobre un una"),
-}
-# Rare words: one practice in three gets one, so a search for the rarest finds a few dozen.
-RARE = _words(
-    "oasis caravan lighthouse mosaic harbour olive saffron cedar argan pottery calligraphy "
-    "tagine couscous flamenco gnawa zellige henna esparto cork almond fig pomegranate "
-    "sardine tuna sponge coral dune sirocco levante tramontane"
-)
-TITLE_WORDS = {
-    "en": "Dialogue Inclusion Voices Bridges Spaces Welcome Together Rights Stories Futures",
-    "fr": "Dialogue Inclusion Voix Ponts Espaces Accueil Ensemble Droits Récits Avenirs",
-    "es": "Diálogo Inclusión Voces Puentes Espacios Acogida Juntos Derechos Relatos Futuros",
-}
-
-
-def zipf(n: int, s: float = 1.0) -> list[float]:
-    return [1 / (rank + 1) ** s for rank in range(n)]
-
-
-class TextMaker:
-    """Texts of realistic length from a pre-built pool of sentences, so that 300,000
-    texts of 1,000-2,500 characters cost seconds, not minutes."""
-
-    def __init__(self, rng: random.Random, sentences_per_language: int = 1_500) -> None:
-        self.rng = rng
-        self.pool = {
-            language: [self._sentence(language) for _ in range(sentences_per_language)]
-            for language in WORDS
-        }
-
-    def _sentence(self, language: str) -> str:
-        words, glue = WORDS[language], GLUE[language]
-        picked = self.rng.choices(words, weights=zipf(len(words)), k=self.rng.randint(6, 14))
-        mixed = [w if i % 2 else f"{self.rng.choice(glue)} {w}" for i, w in enumerate(picked)]
-        return " ".join(mixed).capitalize() + "."
-
-    def text(self, language: str, length: int, rare: str = "") -> str:
-        pool = self.pool.get(language, self.pool["en"])
-        parts: list[str] = []
-        size = 0
-        while size < length:
-            sentence = self.rng.choice(pool)
-            parts.append(sentence)
-            size += len(sentence) + 1
-        if rare:
-            parts.insert(self.rng.randrange(len(parts)), f"{rare.capitalize()}.")
-        return " ".join(parts)
-
-
-def weighted(rng: random.Random, population: list, weights: list[float], low: int, high: int):
-    """Between low and high distinct items, popular ones more often."""
-    k = min(rng.randint(low, high), len(population))
-    chosen: set = set()
-    while len(chosen) < k:
-        chosen.add(rng.choices(population, weights=weights)[0])
-    return sorted(chosen)
-
-
-# -- writing rows ------------------------------------------------------------------------
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
-
-
-def insert_rows(table: str, rows: Iterable[dict]) -> int:
-    """Insert dict rows in batches: COPY on PostgreSQL, executemany elsewhere."""
-    total = 0
-    batch: list[dict] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            total += _flush(table, batch)
-            batch = []
-    if batch:
-        total += _flush(table, batch)
-    return total
-
-
-def _flush(table: str, batch: list[dict]) -> int:
-    columns = list(batch[0])
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            for row in batch:
-                buffer.write("\t".join(_copy_value(row[c]) for c in columns))
-                buffer.write("\n")
-            buffer.seek(0)
-            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-            cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", buffer)
-        else:
-            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({quoted}) VALUES ({marks})",
-                [[row[c] for c in columns] for row in batch],
-            )
-    return len(batch)
-
-
-def _next_id(model) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")
-        return cursor.fetchone()[0]
-
-
-def _reset_sequences(models: list) -> None:
-    if connection.vendor != "postgresql":
-        return  # SQLite takes the next id from MAX(id) by itself.
-    with connection.cursor() as cursor:
-        for model in models:
-            table = model._meta.db_table
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            )
 
 
 # -- the data set ----------------------------------------------------------------------------
@@ -435,10 +244,10 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
     data = BenchData(practices, seed)
     counts: dict[str, int] = {}
     with transaction.atomic():
-        first = _next_id(Stakeholder)
+        first = next_id(Stakeholder._meta.db_table)
         counts["stakeholders"] = insert_rows(Stakeholder._meta.db_table, data.stakeholders(first))
         stakeholder_ids = list(range(first, first + data.stakeholder_count))
-        first = _next_id(Practice)
+        first = next_id(Practice._meta.db_table)
         ids = range(first, first + practices)
         counts["practices"] = insert_rows(
             Practice._meta.db_table, data.practices(first, stakeholder_ids)
@@ -455,7 +264,7 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
         counts["roles"] = insert_rows(
             StakeholderRole._meta.db_table, data.roles(ids, stakeholder_ids)
         )
-        first = _next_id(Event)
+        first = next_id(Event._meta.db_table)
         event_ids = range(first, first + data.event_count)
         counts["events"] = insert_rows(Event._meta.db_table, data.events(first, stakeholder_ids))
         counts["participant_counts"] = insert_rows(
@@ -468,22 +277,11 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
         counts["event_practices"] = insert_rows(
             _through(Event, "practices"), data.event_links(event_ids, "practice_id", list(ids), 3)
         )
-        _reset_sequences([Stakeholder, Practice, StakeholderRole, Event, ParticipantCount])
-        _reset_link_sequences()
+        models = [Stakeholder, Practice, StakeholderRole, Event, ParticipantCount]
+        reset_sequences([model._meta.db_table for model in models] + _link_tables())
         index.refresh_all()
     analyse()
     return counts
-
-
-def _reset_link_sequences() -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in _link_tables():
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            )
 
 
 def _link_tables() -> list[str]:

@@ -30,8 +30,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from events.models import Event
 from practices.models import Indicator, Practice, StakeholderRole
 from reports import sql_export
+from reports.resources.cells import SEPARATOR, format_indicator
 from reports.resources.events import EventResource
-from reports.resources.practices import SEPARATOR, PracticeResource, format_indicator
+from reports.resources.practices import PracticeResource
 from reports.resources.stakeholders import StakeholderResource
 from reports.spreadsheets import (
     NameOrSlugForeignKeyWidget,

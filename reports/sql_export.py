@@ -35,7 +35,8 @@ from import_export import widgets
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from practices.models import Indicator, Practice, StakeholderRole
-from reports.resources.practices import SEPARATOR, PracticeResource
+from reports.resources.cells import SEPARATOR
+from reports.resources.practices import PracticeResource
 from reports.spreadsheets import (
     FORMULA_PREFIXES,
     ChoiceWidget,

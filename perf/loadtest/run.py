@@ -9,20 +9,17 @@ server, reads back every practice a partner saved, prints a table and writes JSO
 
 Exit status 0 when no request failed and every save is in the database as saved."""
 
-# Seeded pseudo-random choices of pages, not secrets; subprocesses are this checkout's own
-# manage.py and gunicorn with arguments built here.
+# Seeded pseudo-random choices of pages, not secrets; the subprocesses are this checkout's
+# own manage.py with arguments built here (gunicorn: server.py).
 # ruff: noqa: S311, S603
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import platform
 import random
 import re
 import secrets
-import shlex
-import socket
 import subprocess
 import sys
 import threading
@@ -31,14 +28,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+# Run as a script (`make loadtest`), the checkout is not on sys.path: perf is imported from it.
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from perf.loadtest.accounts import Account, prepare_accounts  # noqa: E402
 from perf.loadtest.driver import Browser, Recorder, read_form, summarise  # noqa: E402
+from perf.loadtest.report import machine, print_summary  # noqa: E402
+from perf.loadtest.server import HOST, free_port, production_env, start_gunicorn, stop  # noqa: E402
 from perf.loadtest.verify import SavedPractice, SaveLog, category_fields, check  # noqa: E402
 
-HOST = "127.0.0.1"
 EDIT_PATH = re.compile(r"^/en/workspace/practices/(?P<slug>[-\w]+)/edit/$")
 NEW_PRACTICE = "/en/workspace/practices/new/"
 LOGIN = "/en/accounts/login/"
@@ -52,7 +52,6 @@ EXPORTS = {
 # What an anonymous visitor asks for, and how often (weights).
 VISITOR_MIX = {"home": 10, "list": 15, "filter": 25, "search": 20, "detail": 25, "calendar": 5}
 SEARCH_WORDS = ["migrants", "tramontane", "integration", "women", "youth", "employment"]
-DEMO_PARTNERS = ["asticude", "acpp"]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -64,21 +63,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--output", default=str(ROOT / "loadtest-results.json"))
     return parser.parse_args(argv)
-
-
-def production_env(database_url: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "SECURE_SSL_REDIRECT": "0",
-        "ALLOWED_HOSTS": HOST,
-        "DJANGO_SETTINGS_MODULE": "nador_portal.settings",
-        "LOG_LEVEL": "WARNING",
-        "PERF_TOOLS": "1",  # generate_bench_data
-    }
-    return env
 
 
 def manage(env: dict, *args: str) -> None:
@@ -99,38 +83,6 @@ def prepare_database(env: dict, practices: int) -> None:
 
     if Practice.objects.count() < practices:
         manage(env, "generate_bench_data", "--practices", str(practices), "--reuse")
-
-
-@dataclass
-class Account:
-    username: str
-    password: str
-
-
-def prepare_accounts(extra: int) -> tuple[list[Account], Account]:
-    """The demo partners and coordinator (demo password), and `extra` partners made for
-    the load test, each of their own organisation, with a password made for the run."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-
-    from stakeholders.models import Membership, Stakeholder
-
-    User = get_user_model()
-    demo = [*DEMO_PARTNERS, "coordinator"]
-    for username in demo:
-        user = User.objects.filter(username=username).first()
-        if user is None or not user.check_password(settings.DEMO_PASSWORD):
-            sys.exit(f"The demo account {username!r} is missing or has another password.")
-    partners = [Account(name, settings.DEMO_PASSWORD) for name in DEMO_PARTNERS]
-    organisations = Stakeholder.objects.exclude(slug__in=DEMO_PARTNERS).order_by("pk")[:extra]
-    for number, organisation in enumerate(organisations, start=1):
-        account = Account(f"loadtest-partner-{number}", secrets.token_urlsafe(16))
-        user, _created = User.objects.get_or_create(username=account.username)
-        user.set_password(account.password)
-        user.save()
-        Membership.objects.get_or_create(user=user, stakeholder=organisation)
-        partners.append(account)
-    return partners, Account("coordinator", settings.DEMO_PASSWORD)
 
 
 @dataclass
@@ -203,58 +155,6 @@ def warm_up(port: int, paths: VisitorPaths, workers: int) -> None:
         slowest[sample.kind] = max(slowest.get(sample.kind, 0), sample.seconds)
     timings = ", ".join(f"{kind} {seconds * 1000:.0f}" for kind, seconds in slowest.items())
     print(f"Warm-up, slowest of {workers} (ms): {timings}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
-    import gunicorn
-
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "nador_portal.wsgi",
-        f"--bind={HOST}:{port}",
-        f"--workers={workers}",
-        f"--error-logfile={log}",
-    ]
-    if gunicorn.version_info >= (27,):
-        # gunicorn 27 opens ~/.gunicorn/gunicorn.ctl, shared by every server of the user.
-        command.append("--no-control-socket")
-    print("$", shlex.join(command[1:]), flush=True)
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    _wait_until_up(server, port)
-    return server
-
-
-def _wait_until_up(server: subprocess.Popen, port: int, seconds: float = 60) -> None:
-    probe = Browser(HOST, port, Recorder(), timeout=5)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn stopped at start (exit status {server.returncode}).")
-        response = probe.get("start", "/healthz")
-        if response is not None and response.status == 200:
-            return
-        time.sleep(0.3)
-    stop(server)
-    sys.exit("gunicorn did not answer /healthz within a minute.")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
 
 
 @dataclass
@@ -401,47 +301,6 @@ def run_load(args, port: int, paths: VisitorPaths, partners, coordinator_account
     return load, time.monotonic() - started
 
 
-def machine() -> dict:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        database = cursor.fetchone()[0].split(",")[0]
-    return {
-        "cpu": _proc_value("/proc/cpuinfo", "model name"),
-        "cores": os.cpu_count(),
-        "memory": _proc_value("/proc/meminfo", "MemTotal"),
-        "system": platform.platform(),
-        "python": platform.python_version(),
-        "database": database,
-    }
-
-
-def _proc_value(path: str, key: str) -> str:
-    try:
-        for line in Path(path).read_text().splitlines():
-            if line.startswith(key):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
-
-
-def print_table(rows: dict) -> None:
-    header = f"{'request':<18}{'count':>8}{'errors':>8}{'req/s':>8}"
-    header += f"{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}"
-    print(header)
-    print("-" * len(header))
-    for kind, row in rows.items():
-        figures = [row[f"{name}_ms"] for name in ("p50", "p95", "p99", "max")]
-        print(
-            f"{kind:<18}{row['requests']:>8}{row['errors']:>8}{row['requests_per_second']:>8}"
-            + "".join(f"{figure if figure is not None else '-':>10}" for figure in figures)
-        )
-        for example in row["error_examples"]:
-            print(f"{'':<18}  error: {example}")
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     database_url = os.environ.get("DATABASE_URL", "")
@@ -506,16 +365,7 @@ def report(args, load: Load, elapsed: float, practices: int, worker_timeouts: in
         "passed": passed,
     }
     Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
-    print()
-    print_table(rows)
-    print(
-        f"\nSaved practices: {verification['saved_practices']}, in the database as saved: "
-        f"{verification['found_as_saved']}"
-    )
-    for problem in verification["problems"]:
-        print("  ", problem)
-    print(f"gunicorn worker timeouts (a request over 30 s, answered 500): {worker_timeouts}")
-    print(f"{'PASSED' if passed else 'FAILED'}; results in {args.output}")
+    print_summary(results, args.output)
     return 0 if passed else 1
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from practices.models import Practice
 from reports.imports import Problem, run_import
-from reports.resources.practices import PrefetchingInstanceLoader
+from reports.resources.bulk import PrefetchingInstanceLoader
 from tests.spreadsheet_helpers import import_queries, practices_file
 
 pytestmark = pytest.mark.django_db

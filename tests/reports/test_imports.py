@@ -1,60 +1,33 @@
-import io
-import zipfile
+"""Importing rows: the dry run and its confirmation, values read by name, slug or label,
+events with their participant counts, the templates, who may import, and a round trip
+through the exports into an empty database.
+
+Files that are refused (malformed, hostile, over a limit) are in test_import_files.py."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from events.models import Event, EventSeries, ParticipantCount
-from practices.models import Indicator, Practice, StakeholderRole, Theme
+from practices.models import Practice, Theme
 from reports.imports import run_import
 from reports.views.imports import SESSION_KEY
 from stakeholders.models import Stakeholder
 from tests.conftest import logged_in
-from tests.spreadsheet_helpers import content_of, csv_bytes, xlsx_bytes
+from tests.reports.import_helpers import (
+    HEADERS,
+    database_state,
+    good_file,
+    practice_row,
+    upload,
+)
+from tests.spreadsheet_helpers import content_of, csv_bytes
 
 pytestmark = pytest.mark.django_db
-
-HEADERS = ["slug", "title", "status", "organisation", "summary", "country", "themes"]
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def practice_row(slug: str, **values) -> list:
-    row = {
-        "slug": slug,
-        "title": f"Practice {slug}",
-        "status": "published",
-        "organisation": "ASTICUDE",
-        "summary": "What it did.",
-        "country": "MA",
-        "themes": "Intercultural dialogue",
-        **values,
-    }
-    return [row[header] for header in HEADERS]
-
-
-def good_file() -> bytes:
-    return csv_bytes([HEADERS, practice_row("one"), practice_row("two", themes="social-inclusion")])
-
-
-def database_state() -> dict:
-    return {
-        "practices": list(Practice.objects.order_by("pk").values()),
-        "roles": list(StakeholderRole.objects.values()),
-        "indicators": list(Indicator.objects.values()),
-        "stakeholders": list(Stakeholder.objects.order_by("pk").values()),
-        "events": list(Event.objects.values()),
-    }
-
-
-def upload(client, content: bytes, name: str = "practices.csv", kind: str = "practices"):
-    return client.post(
-        "/en/reports/import/", {"kind": kind, "file": SimpleUploadedFile(name, content)}
-    )
 
 
 # The dry run and the confirmation ---------------------------------------------------------
@@ -163,12 +136,6 @@ def test_values_are_matched_by_name_or_slug_whatever_the_case(reference):
     assert (indicator.achieved, indicator.target, indicator.unit) == (43, 40, "people")
 
 
-def test_an_xlsx_file_is_imported(reference):
-    content = xlsx_bytes([HEADERS, practice_row("one"), practice_row("two")])
-    report = run_import("practices", content, "p.xlsx", dry_run=False)
-    assert report.ok and report.new == 2
-
-
 def test_choices_are_read_from_their_code_or_label_whatever_the_case(reference):
     content = csv_bytes([HEADERS, practice_row("one", status="PUBLISHED")])
     assert run_import("practices", content, "p.csv", dry_run=False).ok
@@ -177,20 +144,6 @@ def test_choices_are_read_from_their_code_or_label_whatever_the_case(reference):
     )
     assert run_import("stakeholders", stakeholders, "s.csv", dry_run=False).ok
     assert Stakeholder.objects.get(slug="uclg").kind == "international"
-
-
-def test_an_xlsx_typed_by_hand_with_date_cells_reimports_unchanged(reference):
-    from datetime import datetime
-
-    content = xlsx_bytes([[*HEADERS, "start_date"], [*practice_row("one"), datetime(2021, 3, 1)]])
-    assert run_import("practices", content, "p.xlsx", dry_run=False).new == 1
-    assert str(Practice.objects.get().start_date) == "2021-03-01"
-    assert run_import("practices", content, "p.xlsx", dry_run=False).unchanged == 1
-
-
-def test_a_semicolon_separated_csv_is_read(reference):
-    text = ";".join(HEADERS) + "\n" + ";".join(practice_row("one")) + "\n"
-    assert run_import("practices", text.encode(), "p.csv", dry_run=True).new == 1
 
 
 def test_events_are_imported_with_participant_counts(asticude):
@@ -228,170 +181,6 @@ def test_events_are_imported_with_participant_counts(asticude):
     report = run_import("events", content, "e.csv", dry_run=False)
     assert report.ok, report.problems
     assert ParticipantCount.objects.get(event__slug="training").count == 43
-
-
-# Malformed and hostile files: refused with a clear message, nothing written ------------------
-
-
-def zip_bomb() -> bytes:
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (30 * 1024 * 1024))
-    return output.getvalue()
-
-
-def zip_of_many_parts() -> bytes:
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w") as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        for number in range(1001):
-            archive.writestr(f"xl/part{number}.xml", "")
-    return output.getvalue()
-
-
-def xml_entity_bomb() -> bytes:
-    """A real workbook whose sheet declares nested XML entities ("billion laughs")."""
-    laughs = '<!DOCTYPE s [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([HEADERS, practice_row("one")])))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = laughs.encode() + data
-            archive.writestr(item, data)
-    return output.getvalue()
-
-
-def zip_of_text() -> bytes:
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w") as archive:
-        archive.writestr("notes.txt", "not a workbook")
-    return output.getvalue()
-
-
-MALFORMED = {
-    "wrong encoding": (
-        lambda: csv_bytes([HEADERS, practice_row("one", title="Café à Nador")], "latin-1"),
-        "p.csv",
-        (None, None, "not encoded in UTF-8"),
-    ),
-    "not a spreadsheet (binary)": (
-        lambda: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200),
-        "photo.csv",
-        (None, None, "not a spreadsheet"),
-    ),
-    "not a spreadsheet (named xlsx)": (
-        lambda: b"slug,title\nx,y\n",
-        "p.xlsx",
-        (None, None, "not a spreadsheet"),
-    ),
-    "not a spreadsheet (a zip of text)": (zip_of_text, "p.xlsx", (None, None, "not a spreadsheet")),
-    "zip bomb": (zip_bomb, "bomb.xlsx", (None, None, "unpacks to")),
-    "xml entity bomb": (xml_entity_bomb, "laughs.xlsx", (None, None, "damaged")),
-    "zip of many parts": (zip_of_many_parts, "parts.xlsx", (None, None, "parts, far more")),
-    "missing column": (
-        lambda: csv_bytes([HEADERS[:-3] + ["themes"], practice_row("one")[:4] + ["x"]]),
-        "p.csv",
-        (1, "summary", "required column is missing"),
-    ),
-    "duplicated column": (
-        lambda: csv_bytes([[*HEADERS, "title"], [*practice_row("one"), "again"]]),
-        "p.csv",
-        (1, "title", "appears twice"),
-    ),
-    "unknown column": (
-        lambda: csv_bytes([[*HEADERS, "colour"], [*practice_row("one"), "blue"]]),
-        "p.csv",
-        (1, "colour", "Unknown column"),
-    ),
-    "duplicated key": (
-        lambda: csv_bytes([HEADERS, practice_row("one"), practice_row("two"), practice_row("ONE")]),
-        "p.csv",
-        (4, "slug", "already on row 2"),
-    ),
-    "unknown taxonomy value": (
-        lambda: csv_bytes(
-            [HEADERS, practice_row("one"), practice_row("two", themes="Dialogue|Astrology")]
-        ),
-        "p.csv",
-        (3, "themes", "Unknown theme: “Dialogue”, “Astrology”"),
-    ),
-    "unknown organisation": (
-        lambda: csv_bytes([HEADERS, practice_row("one", organisation="Nobody")]),
-        "p.csv",
-        (2, "organisation", "Unknown stakeholder: “Nobody”"),
-    ),
-    "invalid status": (
-        lambda: csv_bytes([HEADERS, practice_row("one", status="famous")]),
-        "p.csv",
-        (2, "status", "Unknown value “famous”; use one of: draft, submitted"),
-    ),
-    "only blank lines": (lambda: b"\n\n  \n", "p.csv", (None, None, "The file is empty")),
-}
-
-
-@pytest.mark.parametrize("case", MALFORMED, ids=list(MALFORMED))
-def test_a_malformed_file_is_refused_with_a_clear_message_and_nothing_written(
-    coordinator, reference, case
-):
-    make, name, (row, column, words) = MALFORMED[case]
-    before = database_state()
-    response = upload(logged_in(coordinator), make(), name)
-    assert response.status_code == 200
-    report = response.context["report"]
-    assert not report.ok
-    assert any(
-        problem.row == row and problem.column == column and words in problem.message
-        for problem in report.problems
-    ), report.problems
-    assert words in response.content.decode()
-    assert "Confirm the import" not in response.content.decode()
-    assert database_state() == before
-    assert SESSION_KEY not in response.wsgi_request.session
-
-
-def test_an_empty_file_is_refused_by_the_form(coordinator):
-    response = upload(logged_in(coordinator), b"")
-    assert response.status_code == 400
-    assert "The submitted file is empty." in response.content.decode()
-
-
-def test_an_unknown_stakeholder_in_the_roles_is_an_error_of_its_row(reference):
-    content = csv_bytes(
-        [[*HEADERS, "stakeholders"], [*practice_row("one"), "ASTICUDE (lead)|Ghost NGO (partner)"]]
-    )
-    report = run_import("practices", content, "p.csv", dry_run=False)
-    assert [(p.row, p.column) for p in report.problems] == [(2, "stakeholders")]
-    assert "Ghost NGO" in report.problems[0].message
-    assert not Stakeholder.objects.filter(name="Ghost NGO").exists()
-    assert not Practice.objects.exists()
-
-
-def test_a_file_over_the_size_limit_is_refused(coordinator, reference, settings):
-    settings.IMPORT_MAX_BYTES = 100
-    response = upload(logged_in(coordinator), good_file() + b"x" * 100)
-    assert response.status_code == 400
-    assert "the limit is" in response.content.decode()
-    assert not Practice.objects.exists()
-
-
-def test_a_file_over_the_row_limit_is_refused(coordinator, reference, settings):
-    settings.IMPORT_MAX_ROWS = 2
-    content = csv_bytes([HEADERS, *(practice_row(f"p{n}") for n in range(3))])
-    response = upload(logged_in(coordinator), content)
-    (problem,) = response.context["report"].problems
-    assert "more than 2 rows" in problem.message
-    assert not Practice.objects.exists()
-
-
-def test_an_import_with_one_bad_row_writes_none_of_the_good_ones(reference):
-    content = csv_bytes([HEADERS, practice_row("one"), practice_row("two", country="")])
-    report = run_import("practices", content, "p.csv", dry_run=False)
-    assert [(p.row, p.column) for p in report.problems] == [(3, "country")]
-    assert not Practice.objects.exists()
 
 
 # Blank templates and access ------------------------------------------------------------------
