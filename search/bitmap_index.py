@@ -187,7 +187,7 @@ def _pairs(practices) -> list[tuple[int, str, str]]:
     everything = practices.annotate(
         f_dimension=_literal(EVERYTHING), f_value=_literal("")
     ).values_list("pk", "f_dimension", "f_value")
-    expanders = {d.name: d for d in dimensions.DIMENSIONS if len(d.stored()) > 1}
+    expanders = {d.name: d for d in dimensions.DIMENSIONS if d.derives_options}
     found = []
     for practice_id, dimension, value in everything.order_by().union(*parts, all=True):
         if dimension in expanders:

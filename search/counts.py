@@ -73,7 +73,7 @@ def rows_from_tables(active: dict[str, list[str]], search: str = "") -> list[tup
 
     parts, years = [], []
     for dimension in dimensions.DIMENSIONS:
-        if len(dimension.stored()) > 1:  # counted year by year
+        if dimension.derives_options:
             years += [
                 (dimension.name, year, count, year, year)
                 for year, count in dimension.counts(selected(dimension.name)).items()

@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, ExtractYear
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from practices.models import Practice
@@ -249,14 +250,20 @@ class Dimension:
         """The names under which the index stores this dimension's values."""
         return (self.name,)
 
+    @property
+    def derives_options(self) -> bool:
+        """Its options are not its stored values but made from them (a year from ranges
+        and open starts): it counts them itself (`counts`, `index_rows`)."""
+        return len(self.stored()) > 1
+
     # -- showing --------------------------------------------------------------------------
 
     def choice_labels(self) -> dict[str, str]:
         """{key: label} when the key field has choices (a country, a kind), in the active
-        language; {} otherwise."""
+        language, in the choices' order; {} otherwise."""
         if not self.key_field.choices:
             return {}
-        return {str(code): str(label) for code, label in self.key_field.flatchoices}
+        return _choice_labels(self.key_field, get_language())
 
     def option_label(self, key: str, title: str, choices: dict[str, str]) -> str:
         return self.label_format.format(key=key, label=choices.get(key) or title)
@@ -272,6 +279,13 @@ class Dimension:
     def sheet_keys(self) -> tuple[str, ...]:
         """The fields a spreadsheet cell may name an option by, the written one first."""
         return tuple(dict.fromkeys(k for k in (self.sheet_key or self.title, self.key, self.title)))
+
+
+@lru_cache(maxsize=64)
+def _choice_labels(field, language: str) -> dict[str, str]:
+    # Kept per field and language: django-countries sorts its 249 names in the language
+    # of the page every time its choices are read.
+    return {str(code): str(label) for code, label in field.flatchoices}
 
 
 class ActiveInYear(Dimension):

@@ -47,30 +47,25 @@ def facets_and_total(
         for name, values in active.items()
     }
     rows = counts.facet_rows(index, search=filterset.search_text())
-    labels: dict[str, dict[str, str]] = {}
-    found: dict[str, list[FacetOption]] = {name: [] for name in dimensions.names()}
+    choices = {d.name: d.choice_labels() for d in dimensions.DIMENSIONS}
+    found: dict[str, list[FacetOption]] = {name: [] for name in choices}
     total = 0
     for name, _value, count, key, title in rows:
         if name == counts.TOTAL:
             total = count
         elif name in found:
-            dimension = dimensions.get(name)
-            choices = labels.setdefault(name, dimension.choice_labels())
-            label = dimension.option_label(key, title, choices)
+            label = dimensions.get(name).option_label(key, title, choices[name])
             found[name].append(FacetOption(key, label, count, False))
     for name, values in active.items():
-        _mark_selected(dimensions.get(name), values, found[name], labels)
+        _mark_selected(dimensions.get(name), values, found[name], choices[name])
     for name in found:
-        dimension = dimensions.get(name)
-        choices = labels.get(name) or dimension.choice_labels()
         found[name] = _most_used(found[name])
-        found[name].sort(key=dimension.sort_key(choices))
+        found[name].sort(key=dimensions.get(name).sort_key(choices[name]))
     return found, total
 
 
-def _mark_selected(dimension, values: list, options: list[FacetOption], labels: dict) -> None:
+def _mark_selected(dimension, values: list, options: list[FacetOption], choices: dict) -> None:
     """Mark the selected options, and add those no practice has (shown with zero)."""
-    choices = labels.setdefault(dimension.name, dimension.choice_labels())
     shown = {option.value: option for option in options}
     for value in values:
         key = dimension.key_of(value)
