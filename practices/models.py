@@ -130,17 +130,8 @@ class CooperationLevel(models.Model):
         return str(self.get_code_display())
 
     @property
-    def slug(self) -> str:
-        return self.code
-
-    @property
     def name(self) -> str:
         return str(self.get_code_display())
-
-
-class PracticeQuerySet(PublishableQuerySet):
-    def in_theme(self, theme: Theme):
-        return self.filter(themes=theme)
 
 
 class Practice(Publishable):
@@ -212,7 +203,7 @@ class Practice(Publishable):
 
     history = HistoricalRecords(m2m_fields=[themes, objectives, target_groups, areas])
 
-    objects = PracticeQuerySet.as_manager()
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-created_at", "title"]
