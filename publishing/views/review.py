@@ -8,8 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from events.models import Event
-from practices.models import Practice
 from publishing import emails
 from publishing.access import coordinator_required
 from publishing.forms import ReviewCommentForm
@@ -19,7 +17,7 @@ from publishing.history import (
     revert_to,
     versions_with_changes,
 )
-from publishing.record_types import EVENTS, PRACTICES, RecordType
+from publishing.record_types import RECORD_TYPES, RecordType
 from publishing.saving import move
 from publishing.workflow import InvalidTransition
 from stakeholders.models import Stakeholder
@@ -29,13 +27,15 @@ from stakeholders.models import Stakeholder
 def queue(request: HttpRequest) -> HttpResponse:
     submitted = [
         (kind, item)
-        for kind, model in ((PRACTICES, Practice), (EVENTS, Event))
-        for item in model.objects.awaiting_review().select_related("organisation", "updated_by")
+        for kind in RECORD_TYPES.values()
+        for item in kind.model.objects.awaiting_review().select_related(
+            "organisation", "updated_by"
+        )
     ]
     edited = [
         (kind, item)
-        for kind, model in ((PRACTICES, Practice), (EVENTS, Event))
-        for item in recently_edited_published(model)
+        for kind in RECORD_TYPES.values()
+        for item in recently_edited_published(kind.model)
     ]
     context = {
         "submitted": submitted,

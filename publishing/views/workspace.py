@@ -12,12 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from events.models import Event
-from practices.models import Practice
 from publishing import emails
 from publishing.access import can_file_work, can_see_history, is_coordinator, organisation_ids_of
 from publishing.history import versions_with_changes
-from publishing.record_types import EVENTS, PRACTICES, RecordType
+from publishing.record_types import RECORD_TYPES, RecordType
 from publishing.saving import move, save_record
 from publishing.workflow import InvalidTransition, Status
 from stakeholders.models import Stakeholder
@@ -27,13 +25,15 @@ from stakeholders.models import Stakeholder
 def home(request: HttpRequest) -> HttpResponse:
     organisations = Stakeholder.objects.filter(pk__in=organisation_ids_of(request.user))
     sections = []
-    for kind, model in ((PRACTICES, Practice), (EVENTS, Event)):
-        items = model.objects.filter(organisation__in=organisations).select_related("organisation")
+    for kind in RECORD_TYPES.values():
+        items = kind.model.objects.filter(organisation__in=organisations).select_related(
+            "organisation"
+        )
         sections.append({"kind": kind, "by_status": _by_status(items)})
     waiting = [
         (kind, item)
-        for kind, model in ((PRACTICES, Practice), (EVENTS, Event))
-        for item in model.objects.filter(
+        for kind in RECORD_TYPES.values()
+        for item in kind.model.objects.filter(
             organisation__in=organisations, status=Status.CHANGES_REQUESTED
         )
     ]
