@@ -197,6 +197,15 @@ def _pairs(practices) -> list[tuple[int, str, str]]:
     return found
 
 
+def _bitmaps(practices, size: int) -> dict[tuple[str, str], bytearray]:
+    """A bitmap of `size` bytes per (dimension, value) of these practices: bit n is set
+    when practice n has the value."""
+    bitmaps: dict[tuple[str, str], bytearray] = defaultdict(lambda: bytearray(size))
+    for practice_id, dimension, value in _pairs(practices):
+        bitmaps[(dimension, value)][practice_id >> 3] |= 0x80 >> (practice_id & 7)
+    return bitmaps
+
+
 def _literal(text: str) -> Value:
     return Value(text, output_field=CharField())
 
@@ -214,10 +223,8 @@ def refresh_all() -> int:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Practice._meta.db_table}")
         size = _capacity(cursor.fetchone()[0]) // 8
-        bitmaps: dict[tuple[str, str], bytearray] = defaultdict(lambda: bytearray(size))
-        bitmaps[(EVERYTHING, "")] = bytearray(size)
-        for practice_id, dimension, value in _pairs(_published()):
-            bitmaps[(dimension, value)][practice_id >> 3] |= 0x80 >> (practice_id & 7)
+        bitmaps = _bitmaps(_published(), size)
+        bitmaps.setdefault((EVERYTHING, ""), bytearray(size))  # even with nothing published
         cursor.execute(f"DELETE FROM {TABLE}")
         rows = [(d, v, "x" + bytes(bits).hex()) for (d, v), bits in bitmaps.items()]
         _execute_pages(
@@ -279,9 +286,7 @@ def refresh_practices(ids: Iterable[int]) -> None:
             f"from {start} for {size}) WHERE bit_count({part} & %s::bit varying) > 0",
             [mask, mask],
         )
-        bitmaps: dict[tuple[str, str], bytearray] = defaultdict(lambda: bytearray(length // 8))
-        for practice_id, dimension, value in _pairs(_published(Q(pk__in=ids))):
-            bitmaps[(dimension, value)][practice_id >> 3] |= 0x80 >> (practice_id & 7)
+        bitmaps = _bitmaps(_published(Q(pk__in=ids)), length // 8)
         cursor.execute(f"SELECT dimension, value FROM {TABLE}")
         missing = set(bitmaps) - set(cursor.fetchall())
         _execute_pages(

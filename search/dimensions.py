@@ -135,16 +135,23 @@ class Dimension:
         return field
 
     @property
+    def _through(self):
+        """The link model of a many-to-many path, or None."""
+        return getattr(self.relation.remote_field, "through", None)
+
+    @property
     def is_taxonomy(self) -> bool:
         """A plain many-to-many category of practices (a theme, an objective...)."""
-        through = getattr(self.relation.remote_field, "through", None)
-        return self.model is not None and through is not None and through._meta.auto_created
+        return (
+            self.model is not None
+            and self._through is not None
+            and self._through._meta.auto_created
+        )
 
     @property
     def repeats(self) -> bool:
         """A practice may reach one value twice (a stakeholder with two roles in it)."""
-        through = getattr(self.relation.remote_field, "through", None)
-        return through is not None and not through._meta.auto_created
+        return self._through is not None and not self._through._meta.auto_created
 
     # -- filtering ------------------------------------------------------------------------
 
@@ -155,7 +162,7 @@ class Dimension:
             return KeysFilter(queryset=self.model.objects.all(), to_field_name=self.key, **common)
         if self.key_field.choices:
             return django_filters.MultipleChoiceFilter(
-                choices=lambda: list(self.key_field.flatchoices), **common
+                choices=lambda: list(self.choice_labels().items()), **common
             )
         return AnyValuesFilter(**common)
 
@@ -234,12 +241,7 @@ class Dimension:
 
     def index_selection(self, table: str, values: list[str]) -> tuple[str, list]:
         """SQL of the bitmap of the practices having one of `values`, from the index."""
-        # No row for a value means no practice has it: an empty selection, not "no filter".
-        sql = (
-            f"(SELECT COALESCE(bit_or(bits), f0.bits & ~f0.bits) FROM {table} "  # noqa: S608
-            f"WHERE dimension = %s AND value = ANY(%s))"
-        )
-        return sql, [self.name, values]
+        return _bits_where(table, "dimension = %s AND value = ANY(%s)"), [self.name, values]
 
     def index_rows(self, table: str, selection: str) -> tuple[str, list] | None:
         """SQL of this dimension's rows of counts when the index cannot count its stored
@@ -278,7 +280,13 @@ class Dimension:
 
     def sheet_keys(self) -> tuple[str, ...]:
         """The fields a spreadsheet cell may name an option by, the written one first."""
-        return tuple(dict.fromkeys(k for k in (self.sheet_key or self.title, self.key, self.title)))
+        return tuple(dict.fromkeys((self.sheet_key or self.title, self.key, self.title)))
+
+
+def _bits_where(table: str, where: str) -> str:
+    """The OR of the index's bitmaps matching `where`. No row means no practice has the
+    value: an empty selection (all zeros, as long as the others), not "no filter"."""
+    return f"(SELECT COALESCE(bit_or(bits), f0.bits & ~f0.bits) FROM {table} WHERE {where})"  # noqa: S608
 
 
 @lru_cache(maxsize=64)
@@ -367,11 +375,8 @@ class ActiveInYear(Dimension):
         this_year = date.today().year
         past = [int(v) for v in values if v.isdigit() and int(v) <= this_year]
         latest_open = f"{max(past):04d}" if past else None
-        sql = (
-            f"(SELECT COALESCE(bit_or(bits), f0.bits & ~f0.bits) FROM {table} "  # noqa: S608
-            f"WHERE (dimension = %s AND value = ANY(%s)) OR (dimension = %s AND value <= %s))"
-        )
-        return sql, [self.name, values, self.OPEN, latest_open]
+        where = "(dimension = %s AND value = ANY(%s)) OR (dimension = %s AND value <= %s)"
+        return _bits_where(table, where), [self.name, values, self.OPEN, latest_open]
 
     def index_rows(self, table: str, selection: str) -> tuple[str, list]:
         """One row (dimension, value, count, key, title) per year from the first start to

@@ -39,8 +39,14 @@ def practices_touched_by(record) -> list[int]:
     if isinstance(record, Practice):
         return [record.pk]
     if isinstance(record, Stakeholder):
-        return list(record.practices.values_list("pk", flat=True))
+        return practices_of([record.pk])
     return []
+
+
+def practices_of(stakeholder_ids: Iterable[int]) -> list[int]:
+    """The practices in which these organisations play a role."""
+    practices = Practice.objects.filter(stakeholders__in=list(stakeholder_ids))
+    return list(practices.values_list("pk", flat=True).distinct())
 
 
 def refresh_after_change(record) -> None:

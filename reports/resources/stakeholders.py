@@ -1,6 +1,5 @@
 from import_export import fields, resources
 
-from practices.models import Practice
 from reports.spreadsheets import PortalResourceMixin, choice_field
 from search import index
 from stakeholders.models import Stakeholder, StakeholderKind
@@ -34,5 +33,4 @@ class StakeholderResource(PortalResourceMixin, resources.ModelResource):
         their facets: the practices of the organisations written follow, once."""
         super().after_import(dataset, result, **kwargs)
         if self.saved and not kwargs.get("dry_run"):
-            involved = Practice.objects.filter(stakeholders__in=self.saved).distinct()
-            index.refresh(involved.values_list("pk", flat=True))
+            index.refresh(index.practices_of(self.saved))
