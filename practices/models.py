@@ -24,6 +24,7 @@ __all__ = [
     "InterventionArea",
     "InvalidTransition",
     "Practice",
+    "PracticeTranslation",
     "Programme",
     "StakeholderRole",
     "Status",
@@ -236,6 +237,77 @@ class Practice(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("practices:detail", kwargs={"slug": self.slug})
+
+
+class PracticeTranslationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def awaiting_review(self):
+        return self.filter(status=Status.SUBMITTED)
+
+
+class PracticeTranslation(models.Model):
+    """A practice's texts in a language other than the one it was written in.
+
+    The practice keeps its original text and `language`; a translation is reviewed on its
+    own, so that one added to a published practice reaches the public only once a
+    coordinator approved it (status "published"). Indicator labels are kept by indicator
+    id, beside the texts they belong with."""
+
+    TEXT_FIELDS = ("title", "summary", "impact", "lessons_learnt")
+    STATUSES = (Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.PUBLISHED)
+
+    practice = models.ForeignKey(
+        Practice,
+        verbose_name=_("practice"),
+        on_delete=models.CASCADE,
+        related_name="translations",
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary"))
+    impact = models.TextField(_("impact"), blank=True)
+    lessons_learnt = models.TextField(_("lessons learnt"), blank=True)
+    indicator_labels = models.JSONField(_("indicator labels"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=[(status.value, status.label) for status in STATUSES],
+        default=Status.SUBMITTED,
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    objects = PracticeTranslationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["practice", "language"]
+        verbose_name = _("translation of a practice")
+        verbose_name_plural = _("translations of practices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "language"], name="one_translation_per_language"
+            )
+        ]
+        indexes = [models.Index(fields=["language", "status"], name="translation_language")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_language_display()})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
 
 
 class PracticeSearch(models.Model):

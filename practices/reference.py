@@ -12,22 +12,39 @@ DATA = Path(__file__).resolve().parent / "data"
 COOPERATION_LEVELS = ["local", "national", "regional", "international"]
 
 
+def _rows(pattern: str, key: str) -> dict[str, dict[str, str]]:
+    """The rows of every file matching `pattern`, merged by `key`: the English file and
+    the files of other languages (columns such as `short_title_fr`)."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(DATA.glob(pattern)):
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                values = {name: text for name, text in row.items() if name != key and text}
+                merged.setdefault(row[key], {}).update(values)
+    return merged
+
+
+def _with_english(values: dict[str, str], model) -> dict[str, str]:
+    """Fill the English column of each translated field, keep only the model's fields (a
+    migration's historical model may not have the translation columns yet)."""
+    values = {**{f"{name}_en": text for name, text in values.items()}, **values}
+    names = {field.name for field in model._meta.get_fields()}
+    return {name: text for name, text in values.items() if name in names}
+
+
 def load_reference_data(apps) -> None:
     GcmObjective = apps.get_model("practices", "GcmObjective")
     GuidingPrinciple = apps.get_model("practices", "GuidingPrinciple")
     CooperationLevel = apps.get_model("practices", "CooperationLevel")
     Group = apps.get_model("auth", "Group")
-    with open(DATA / "gcm_objectives.csv", encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            GcmObjective.objects.update_or_create(
-                number=int(row["number"]),
-                defaults={"short_title": row["short_title"], "title": row["title"]},
-            )
-    with open(DATA / "gcm_guiding_principles.csv", encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            GuidingPrinciple.objects.update_or_create(
-                slug=row["slug"], defaults={"title": row["title"]}
-            )
+    for number, values in _rows("gcm_objectives*.csv", "number").items():
+        GcmObjective.objects.update_or_create(
+            number=int(number), defaults=_with_english(values, GcmObjective)
+        )
+    for slug, values in _rows("gcm_guiding_principles*.csv", "slug").items():
+        GuidingPrinciple.objects.update_or_create(
+            slug=slug, defaults=_with_english(values, GuidingPrinciple)
+        )
     for position, code in enumerate(COOPERATION_LEVELS):
         CooperationLevel.objects.update_or_create(code=code, defaults={"position": position})
     Group.objects.get_or_create(name="Coordinators")
