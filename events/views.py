@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from events.calendar import build_calendar
 from events.models import Event
+from practices.languages import localise
 from practices.models import Practice
 from stakeholders.models import Stakeholder
 
@@ -51,6 +52,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
+    localise(event.practices.all(), get_language())
     return render(request, "events/event_detail.html", {"event": event})
 
 

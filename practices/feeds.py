@@ -7,8 +7,10 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from practices.languages import localise
 from practices.models import Practice
 from search.filters import PracticeFilter
 
@@ -29,13 +31,13 @@ class PracticeFeed(Feed):
 
     def items(self, params):
         practices = PracticeFilter(params, queryset=Practice.objects.published()).qs
-        return practices.order_by("-published_at", "pk")[:FEED_SIZE]
+        return localise(practices.order_by("-published_at", "pk")[:FEED_SIZE], get_language())
 
     def item_title(self, practice: Practice) -> str:
-        return practice.title
+        return practice.shown.title
 
     def item_description(self, practice: Practice) -> str:
-        return Truncator(practice.summary).words(80)
+        return Truncator(practice.shown.summary).words(80)
 
     def item_pubdate(self, practice: Practice):
         return practice.published_at

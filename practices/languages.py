@@ -3,57 +3,19 @@ a coordinator approved one, otherwise the original, marked with the language it 
 
 One rule for the practice page, the list, the cards, the snippets, the feeds and the
 sitemap: they call `localise()` on the practices they show (one query whatever their
-number) and read `practice.shown`."""
+number) and read `practice.shown`, which is the original text until then."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 
-from practices.models import Practice, PracticeTranslation
-
-
-@dataclass(frozen=True)
-class ShownText:
-    title: str
-    summary: str
-    impact: str
-    lessons_learnt: str
-    language: str
-    original_language: str
-    indicator_labels: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def is_translation(self) -> bool:
-        return self.language != self.original_language
-
-    def indicator_label(self, indicator) -> str:
-        return self.indicator_labels.get(str(indicator.pk)) or indicator.label
-
-
-def original_text(practice: Practice) -> ShownText:
-    return ShownText(
-        title=practice.title,
-        summary=practice.summary,
-        impact=practice.impact,
-        lessons_learnt=practice.lessons_learnt,
-        language=practice.language,
-        original_language=practice.language,
-    )
+from practices.models import Practice, PracticeTranslation, ShownText
 
 
 def translated_text(practice: Practice, translation: PracticeTranslation) -> ShownText:
-    return ShownText(
-        title=translation.title,
-        summary=translation.summary,
-        impact=translation.impact,
-        lessons_learnt=translation.lessons_learnt,
-        language=translation.language,
-        original_language=practice.language,
-        indicator_labels=translation.indicator_labels or {},
-    )
+    return ShownText(translation, translation.language, practice.language)
 
 
 def localise(practices: Iterable[Practice], language: str) -> list[Practice]:
@@ -68,9 +30,7 @@ def localise(practices: Iterable[Practice], language: str) -> list[Practice]:
         translations = {row.practice_id: row for row in rows}
     for practice in practices:
         translation = translations.get(practice.pk)
-        practice.shown = (
-            translated_text(practice, translation) if translation else original_text(practice)
-        )
+        practice.shown = translated_text(practice, translation) if translation else practice.shown
     return practices
 
 

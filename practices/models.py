@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -237,6 +238,35 @@ class Practice(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("practices:detail", kwargs={"slug": self.slug})
+
+    @cached_property
+    def shown(self) -> ShownText:
+        """What a reader is shown: the original text, unless practices/languages.py
+        localise() replaced it by an approved translation into the page's language."""
+        return ShownText(self, self.language, self.language)
+
+
+class ShownText:
+    """The texts a reader is shown, read from the practice itself or from a translation
+    (only when asked, so that a card of a few fields loads no more of the practice)."""
+
+    def __init__(self, source, language: str, original_language: str) -> None:
+        self.source = source
+        self.language = language
+        self.original_language = original_language
+
+    title = property(lambda self: self.source.title)
+    summary = property(lambda self: self.source.summary)
+    impact = property(lambda self: self.source.impact)
+    lessons_learnt = property(lambda self: self.source.lessons_learnt)
+
+    @property
+    def is_translation(self) -> bool:
+        return self.language != self.original_language
+
+    def indicator_label(self, indicator) -> str:
+        labels = getattr(self.source, "indicator_labels", None) or {}
+        return labels.get(str(indicator.pk)) or indicator.label
 
 
 class PracticeTranslationQuerySet(models.QuerySet):

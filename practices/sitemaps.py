@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from events.models import Event
-from practices.models import Practice, Theme
+from practices.models import Practice, PracticeTranslation, Theme
 from stakeholders.models import Stakeholder
 
 
@@ -34,10 +35,23 @@ class PageSitemap(I18nSitemap):
 
 
 class PracticeSitemap(I18nSitemap):
+    """A practice is listed in the languages it can be read in: its own and those of its
+    approved translations, each entry with the others as its alternates."""
+
     priority = 0.7
 
     def items(self):
-        return Practice.objects.published().order_by("pk").only("slug", "updated_at")
+        translations = PracticeTranslation.objects.published().only("practice_id", "language")
+        return (
+            Practice.objects.published()
+            .order_by("pk")
+            .only("slug", "updated_at", "language")
+            .prefetch_related(Prefetch("translations", queryset=translations))
+        )
+
+    def get_languages_for_item(self, practice: Practice) -> list[str]:
+        others = {translation.language for translation in practice.translations.all()}
+        return [code for code in self._languages() if code == practice.language or code in others]
 
     def lastmod(self, practice: Practice):
         return practice.updated_at

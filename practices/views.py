@@ -9,10 +9,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from practices.languages import localise, published_languages
 from practices.models import Practice, StakeholderRole, Theme
 from search import counts, dimensions
 from search.facet_options import facets_and_total
@@ -35,6 +37,7 @@ SORTS = {
 def home(request: HttpRequest) -> HttpResponse:
     # Real records before the demo's sample ones, newest first.
     practices = Practice.objects.published().order_by("is_sample", "-published_at")[:6]
+    practices = localise(practices, get_language())
     events = Event.objects.published().upcoming()[:5]
     return render(
         request,
@@ -99,6 +102,7 @@ def _page(request: HttpRequest, practices, search_text: str, total: int | None):
     if number > max(paginator.num_pages, 1):
         raise Http404(_("There is no such page of results."))
     page = paginator.page(number)
+    page.object_list = localise(page.object_list, get_language())
     found = snippets(page.object_list, search_text) if search_text else {}
     for practice in page.object_list:
         practice.snippet = found.get(practice.pk)
@@ -287,11 +291,27 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
+    localise([practice], get_language())
+    for indicator in practice.indicators.all():
+        indicator.shown_label = practice.shown.indicator_label(indicator)
     return render(
         request,
         "practices/practice_detail.html",
-        {"practice": practice, "related": related_practices(practice)},
+        {
+            "practice": practice,
+            "related": related_practices(practice),
+            "alternates": _alternates(request, published_languages(practice)),
+            "original_url": translate_url(request.path, practice.language),
+        },
     )
+
+
+def _alternates(request: HttpRequest, languages: list[str]) -> list[tuple[str, str]]:
+    """(language, absolute URL) of the page in each language the practice is readable in."""
+    return [
+        (language, request.build_absolute_uri(translate_url(request.path, language)))
+        for language in languages
+    ]
 
 
 def related_practices(practice: Practice, limit: int = 5):
@@ -299,10 +319,11 @@ def related_practices(practice: Practice, limit: int = 5):
     theme_ids = [t.pk for t in practice.themes.all()]
     objective_ids = [o.pk for o in practice.objectives.all()]
     shared = counts.sharing_any({"theme": theme_ids, "objective": objective_ids})
-    return list(
+    related = (
         Practice.objects.published()
         .exclude(pk=practice.pk)
         .filter(shared)
         .order_by("is_sample", "-published_at")
         .only(*CARD_FIELDS)[:limit]
     )
+    return localise(related, get_language())

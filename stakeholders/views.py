@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
 from events.models import Event
+from practices.languages import localise
 from practices.models import StakeholderRole, Status
 from stakeholders.models import Stakeholder, StakeholderKind
 
@@ -38,6 +40,7 @@ def stakeholder_detail(request: HttpRequest, slug: str) -> HttpResponse:
     for role in roles:
         entry = practices.setdefault(role.practice_id, {"practice": role.practice, "roles": []})
         entry["roles"].append(role.get_role_display())
+    localise([entry["practice"] for entry in practices.values()], get_language())
     events = Event.objects.published().filter(organisers=stakeholder).order_by("-starts_at")
     return render(
         request,

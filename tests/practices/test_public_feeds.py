@@ -4,6 +4,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from practices.models import Status
 from tests import public_data
 from tests.test_public_statuses import sitemap_locations
 
@@ -46,9 +47,22 @@ def test_the_feed_links_back_to_the_filtered_list(client, kb):
 def test_the_sitemap_lists_public_pages_in_every_language(client, kb):
     locations = set(sitemap_locations(client))
     for language in ["en", "fr", "ar", "es"]:
-        assert f"http://testserver/{language}/practices/{kb['cafes'].slug}/" in locations
         assert f"http://testserver/{language}/events/" in locations
     assert not any("hidden" in location for location in locations)
+
+
+def test_the_sitemap_lists_a_practice_in_the_languages_it_can_be_read_in(client, kb):
+    cafes = kb["cafes"]
+    cafes.translations.create(
+        language="fr", title="Cafés", summary="Résumé.", status=Status.PUBLISHED
+    )
+    cafes.translations.create(language="ar", title="مقاهي", summary="ملخص", status="submitted")
+    locations = set(sitemap_locations(client))
+    page = f"practices/{cafes.slug}/"
+    assert f"http://testserver/en/{page}" in locations
+    assert f"http://testserver/fr/{page}" in locations
+    assert f"http://testserver/ar/{page}" not in locations  # not approved yet
+    assert f"http://testserver/es/{page}" not in locations
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_private_areas_out(client, db):
