@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import Indicator, Practice, StakeholderRole
-from publishing.forms import VersionedModelForm, unique_slug
+from practices.models import Indicator, Practice, PracticeTranslation, StakeholderRole
+from publishing.forms import VersionedModelForm, cap_length, unique_slug, version_of
 
 # The practice's categories, in the order the form shows them, as ticked boxes.
 TAXONOMY_FIELDS = (
@@ -81,3 +81,50 @@ StakeholderRoleFormSet = forms.inlineformset_factory(
 IndicatorFormSet = forms.inlineformset_factory(
     Practice, Indicator, form=IndicatorForm, extra=2, can_delete=True, can_delete_extra=False
 )
+
+
+class PracticeTranslationForm(forms.ModelForm):
+    """A practice's texts in one other language, and the labels of its indicators.
+
+    Like the practice's own form, it refuses to overwrite a translation changed since it
+    was opened (the hidden `version`)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PracticeTranslation
+        fields = ["title", "summary", "impact", "lessons_learnt"]
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = version_of(self.instance)
+        for name in ("summary", "impact", "lessons_learnt"):
+            cap_length(self.fields[name])
+        self.indicators = list(indicators)
+        labels = self.instance.indicator_labels or {}
+        for indicator in self.indicators:
+            self.fields[f"indicator_{indicator.pk}"] = forms.CharField(
+                label=_("Indicator “%(label)s”") % {"label": indicator.label},
+                max_length=Indicator._meta.get_field("label").max_length,
+                required=False,
+                initial=labels.get(str(indicator.pk), ""),
+            )
+
+    @staticmethod
+    def stale_error() -> forms.ValidationError:
+        return forms.ValidationError(VersionedModelForm.stale_message, code="stale")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version") != version_of(self.instance):
+            raise self.stale_error()
+        return cleaned
+
+    def save(self, commit: bool = True) -> PracticeTranslation:
+        self.instance.indicator_labels = {
+            str(indicator.pk): self.cleaned_data[f"indicator_{indicator.pk}"].strip()
+            for indicator in self.indicators
+            if self.cleaned_data.get(f"indicator_{indicator.pk}", "").strip()
+        }
+        return super().save(commit)

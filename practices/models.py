@@ -239,6 +239,12 @@ class Practice(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("practices:detail", kwargs={"slug": self.slug})
 
+    def publish(self, by) -> None:
+        """Publishing a practice approves the translations submitted with it."""
+        super().publish(by)
+        for translation in self.translations.awaiting_review():
+            translation.approve(by)
+
     @cached_property
     def shown(self) -> ShownText:
         """What a reader is shown: the original text, unless practices/languages.py
@@ -338,6 +344,29 @@ class PracticeTranslation(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    def _decide(self, to: str, by, reason: str, comment: str = "") -> None:
+        if self.status != Status.SUBMITTED:
+            raise InvalidTransition(
+                _("Only a translation waiting for review can be approved or sent back."),
+                code="invalid_transition",
+            )
+        self.status = to
+        self.review_comment = comment
+        self.updated_by = by
+        self._history_user = by
+        self._change_reason = f"{reason}: {comment}" if comment else reason
+        self.save()
+
+    def approve(self, by) -> None:
+        self._decide(Status.PUBLISHED, by, "Published")
+
+    def request_changes(self, by, comment: str) -> None:
+        if not comment.strip():
+            raise InvalidTransition(
+                _("Say what should change: the comment is required."), code="comment_required"
+            )
+        self._decide(Status.CHANGES_REQUESTED, by, "Changes requested", comment)
 
 
 class PracticeSearch(models.Model):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import override as translation_language
 
 from publishing.access import coordinators
 from publishing.record_types import record_type_of
@@ -86,6 +87,27 @@ def send_published_edited(request: HttpRequest, item) -> int:
     )
     context = {"item": item, "url": url, "by": request.user}
     return _send("published_edited", coordinator_emails(), language, context)
+
+
+def send_translation_submitted(request: HttpRequest, translation) -> int:
+    """To coordinators: a partner wrote or changed a translation of a practice."""
+    language = settings.LANGUAGE_CODE
+    url = _link(
+        request,
+        language,
+        "review:translation",
+        slug=translation.practice.slug,
+        language=translation.language,
+    )
+    with translation_language(language):
+        language_name = translation.get_language_display()
+    context = {
+        "item": translation.practice,
+        "language_name": language_name,
+        "url": url,
+        "by": request.user,
+    }
+    return _send("translation_submitted", coordinator_emails(), language, context)
 
 
 def send_invitation(request: HttpRequest, user, organisation: Stakeholder) -> int:

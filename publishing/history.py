@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
+from practices.models import Practice, PracticeTranslation
 from publishing.access import coordinators
 from publishing.record_types import NOT_CONTENT, content_fields, m2m_values
 from publishing.saving import save_record
@@ -88,13 +90,69 @@ def changes_since_review(item) -> tuple[object | None, list[Change]]:
     return baseline, changes_between(latest, baseline)
 
 
-def versions_with_changes(item) -> list[tuple[object, list[Change]]]:
-    records = list(item.history.select_related("history_user"))
+def _paired(records) -> list[tuple[object, list[Change]]]:
+    """Each version (newest first) with what changed from the one before it."""
     previous = records[1:] + [None]
     return [
         (record, changes_between(record, older) if older else fields_of(record))
         for record, older in zip(records, previous, strict=True)
     ]
+
+
+def versions_with_changes(item) -> list[tuple[object, list[Change]]]:
+    """The versions of a record, newest first; a practice's include those of its
+    translations, each change named with its language."""
+    versions = _paired(list(item.history.select_related("history_user")))
+    if isinstance(item, Practice):
+        versions += translation_versions(item)
+        versions.sort(key=lambda pair: (pair[0].history_date, pair[0].history_id), reverse=True)
+    return versions
+
+
+def translation_versions(practice) -> list[tuple[object, list[Change]]]:
+    records = PracticeTranslation.history.filter(practice_id=practice.pk).select_related(
+        "history_user"
+    )
+    by_language: dict[str, list] = {}
+    for record in records.order_by("-history_date", "-history_id"):
+        by_language.setdefault(record.language, []).append(record)
+    versions = []
+    for language, history in by_language.items():
+        for record, changes in _paired(history):
+            record.is_translation = True
+            versions.append((record, _in_language(changes, language)))
+    return versions
+
+
+def _texts_only(changes: list[Change]) -> list[Change]:
+    """A translation's texts: which practice and language it is stays the same."""
+    fixed = {
+        str(PracticeTranslation._meta.get_field(name).verbose_name)
+        for name in ("practice", "language")
+    }
+    return [change for change in changes if change.label not in fixed]
+
+
+def _in_language(changes: list[Change], language: str) -> list[Change]:
+    name = str(dict(settings.LANGUAGES)[language])
+    return [
+        Change(f"{change.label} ({name})", change.old, change.new)
+        for change in _texts_only(changes)
+    ]
+
+
+def translation_changes_since_review(translation) -> list[Change]:
+    """What changed in a translation since coordinators last approved it (or sent it
+    back), or all of it when they never decided on it."""
+    history = translation.history.all()
+    latest = history.first()
+    baseline = (
+        history.filter(history_change_reason=PUBLISHED_REASON).first()
+        or history.filter(history_change_reason__startswith=CHANGES_REQUESTED_REASON).first()
+    )
+    if latest is None:
+        return []
+    return _texts_only(changes_between(latest, baseline) if baseline else fields_of(latest))
 
 
 def revert_to(item, record, by) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from publishing.workflow import Status
 from search import index
 
 #: The workflow's transitions (publishing/workflow.py), model methods taking `by`.
@@ -51,3 +52,33 @@ def move(item, transition: str, by, **details) -> None:
         raise ValueError(f"Unknown transition {transition!r}")
     getattr(item, transition)(by=by, **details)
     index.refresh_after_change(item)
+
+
+@transaction.atomic
+def save_translation(translation, by, reason: str, approved: bool) -> None:
+    """Save a practice's translation as one version: approved when a coordinator wrote
+    it, otherwise waiting for their review, out of the public's sight until then."""
+    translation.status = Status.PUBLISHED if approved else Status.SUBMITTED
+    translation.review_comment = ""
+    translation.updated_by = by
+    translation._history_user = by
+    translation._change_reason = reason
+    translation.save()
+    index.refresh_after_change(translation.practice)
+
+
+@transaction.atomic
+def delete_translation(translation, by) -> None:
+    translation._history_user = by
+    translation._change_reason = "Translation removed"
+    translation.delete()
+    index.refresh_after_change(translation.practice)
+
+
+@transaction.atomic
+def decide_translation(translation, decision: str, by, **details) -> None:
+    """Approve a translation (`approve`) or send it back (`request_changes`, `comment`)."""
+    if decision not in ("approve", "request_changes"):
+        raise ValueError(f"Unknown decision {decision!r}")
+    getattr(translation, decision)(by=by, **details)
+    index.refresh_after_change(translation.practice)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 import publishing.record_types  # noqa: F401  (registers the <kind:...> path converter)
-from publishing.views import review
+from publishing.views import review, translations
 
 app_name = "review"
 
@@ -18,6 +18,16 @@ urlpatterns = [
         "stakeholders/<slug:slug>/revert/<int:history_id>/",
         review.stakeholder_revert,
         name="stakeholder_revert",
+    ),
+    path(
+        "practices/<slug:slug>/translations/<str:language>/",
+        translations.review,
+        name="translation",
+    ),
+    path(
+        "practices/<slug:slug>/translations/<str:language>/<slug:decision>/",
+        translations.decide,
+        name="decide_translation",
     ),
     path("<kind:kind>/<slug:slug>/", review.detail, name="detail"),
     path("<kind:kind>/<slug:slug>/revert/<int:history_id>/", review.revert, name="revert"),

@@ -97,6 +97,28 @@ class Row:
         return outcome(case) if callable(outcome) else outcome
 
 
+def translation_outcome(own: Any, other: Any, coordinator: Any):
+    """Outcomes on a practice's translation: none exists into its own language (404),
+    once access to the practice was granted."""
+
+    def outcome(granted: Any) -> Any:
+        def decide(case: Case) -> Any:
+            result = granted(case) if callable(granted) else granted
+            if case.status != MISSING and case.extra == "en" and result not in (403, LOGIN):
+                return 404
+            return result
+
+        return decide
+
+    return (outcome(own), outcome(other), outcome(coordinator))
+
+
+def translation_decision(case: Case) -> Any:
+    if case.status == MISSING or case.extra != "fr/approve" and case.extra != "fr/request-changes":
+        return 404
+    return 302
+
+
 EVERYONE_200 = (200, 200, 200, 200)
 EVERYONE_405 = (405, 405, 405, 405)
 PUBLISHED_ONLY = by_status(404, published=200)
@@ -161,6 +183,24 @@ TABLE: dict[str, Row] = {
         (LOGIN, by_status(302, archived=403), OTHER_WRITE, by_status(302)),
     ),
     "workspace:history": Row("work", (LOGIN, by_status(200), OTHER_WRITE, by_status(200))),
+    # A practice's translations: written like the practice (a form sent without the
+    # version it was opened at is stale, 409), reviewed by coordinators.
+    "workspace:translation": Row(
+        "translation",
+        (LOGIN, *translation_outcome(OWN_WRITE, OTHER_WRITE, by_status(200))),
+        (LOGIN, *translation_outcome(by_status(409, archived=403), OTHER_WRITE, by_status(409))),
+    ),
+    "workspace:remove_translation": Row(
+        "translation",
+        EVERYONE_405,
+        (LOGIN, *translation_outcome(by_status(302, archived=403), OTHER_WRITE, by_status(302))),
+    ),
+    "review:translation": Row(
+        "translation", (LOGIN, 403, 403, translation_outcome(0, 0, by_status(200))[2])
+    ),
+    "review:decide_translation": Row(
+        "translation_decision", EVERYONE_405, (LOGIN, 403, 403, translation_decision)
+    ),
     # Review by coordinators
     "review:queue": Row("none", COORDINATORS),
     "review:detail": Row("work", (LOGIN, 403, 403, by_status(200))),
@@ -235,6 +275,25 @@ class Samples:
             for d in decisions
         ]
 
+    def _translation(self):
+        """Each practice has a French translation waiting for review; it is written in
+        English, so it has none into English."""
+        cases = [
+            Case(f"{status}/{language}", {"slug": p.slug, "language": language}, status, language)
+            for status, p in self.practices.items()
+            for language in ("fr", "en")
+        ]
+        missing = {"slug": "no-such-practice", "language": "fr"}
+        return [*cases, Case(MISSING, missing, MISSING)]
+
+    def _translation_decision(self):
+        decisions = ("approve", "request-changes", "bogus")
+        return [
+            Case(f"{c.label}/{d}", {**c.kwargs, "decision": d}, c.status, f"{c.extra}/{d}")
+            for c in self._translation()
+            for d in decisions
+        ]
+
     def _work_version(self):
         cases = []
         for kind, items in (("practices", self.practices), ("events", self.events)):
@@ -292,6 +351,7 @@ def samples(asticude, acpp, theme, partner, outsider) -> Samples:
     for status in STATUSES:
         practice = make_practice(asticude, f"Practice {status}", status=status)
         practice.themes.add(theme)
+        practice.translations.create(language="fr", title="Pratique", summary="Résumé.")
         practices[status] = practice
         events[status] = Event.objects.create(
             title=f"Event {status}",

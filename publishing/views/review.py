@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from practices.models import PracticeTranslation
 from publishing import emails
 from publishing.access import coordinator_required
 from publishing.forms import ReviewCommentForm
@@ -37,8 +38,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         for kind in RECORD_TYPES.values()
         for item in recently_edited_published(kind.model)
     ]
+    translations = (
+        PracticeTranslation.objects.awaiting_review()
+        .select_related("practice__organisation")
+        .order_by("updated_at")
+    )
     context = {
         "submitted": submitted,
+        "translations": translations,
         "edited": edited,
         "stakeholders": Stakeholder.objects.only("name", "slug"),
     }

@@ -3,6 +3,7 @@ the forms to add and edit them, preview, submission and archiving."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from practices.models import Practice
 from publishing import emails
 from publishing.access import can_file_work, can_see_history, is_coordinator, organisation_ids_of
 from publishing.history import versions_with_changes
@@ -84,8 +86,20 @@ def _edit_form(request: HttpRequest, kind: RecordType, item) -> HttpResponse:
         "formsets": formsets,
         "item": item,
         "stored_title": stored_title,
+        "translations": _translations(item),
     }
     return render(request, "workspace/edit.html", context, status=status)
+
+
+def _translations(item) -> list[tuple[str, str, object]]:
+    """(language, name, translation or None) for each language a stored practice may be
+    translated into: the tabs of its translations."""
+    if not isinstance(item, Practice) or not item.pk:
+        return []
+    stored = {translation.language: translation for translation in item.translations.all()}
+    return [
+        (code, name, stored.get(code)) for code, name in settings.LANGUAGES if code != item.language
+    ]
 
 
 def _save(request: HttpRequest, form, formsets) -> bool:
