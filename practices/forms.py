@@ -50,6 +50,15 @@ class PracticeForm(VersionedModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end of the project cannot be before its start."))
+        language = cleaned.get("language")
+        if self.instance.pk and self.instance.translations.filter(language=language).exists():
+            self.add_error(
+                "language",
+                _(
+                    "This practice has a translation into this language. Remove the "
+                    "translation first, or keep the language it was written in."
+                ),
+            )
         return cleaned
 
     def save(self, commit: bool = True) -> Practice:

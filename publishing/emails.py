@@ -50,7 +50,7 @@ def _language_of(item) -> str:
     return language if language in codes else settings.LANGUAGE_CODE
 
 
-def _link(request: HttpRequest, language: str, name: str, **kwargs) -> str:
+def _link(request: HttpRequest, language: str, name: str, /, **kwargs) -> str:
     with translation.override(language):
         return request.build_absolute_uri(reverse(name, kwargs=kwargs))
 
