@@ -140,6 +140,8 @@ def _render_list(request, params: QueryDict, template: str, context: dict) -> Ht
             for fmt in ("csv", "xlsx", "json")
         ],
         "page_prefix": _page_prefix(params, base),
+        "in_my_language": get_language() in params.getlist("available"),
+        "in_my_language_url": _toggled(params, "available", get_language(), base),
         "clear_url": request.path,
     }
     return render(request, template, context)

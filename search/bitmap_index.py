@@ -183,7 +183,7 @@ def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
 def _pairs(practices) -> list[tuple[int, str, str]]:
     """(practice id, dimension, value) of every value of these published practices, in
     one query: a UNION ALL of each dimension's pairs (search/dimensions.py)."""
-    parts = [d.pairs(practices) for d in dimensions.DIMENSIONS]
+    parts = [query for d in dimensions.DIMENSIONS for query in d.pair_queries(practices)]
     everything = practices.annotate(
         f_dimension=_literal(EVERYTHING), f_value=_literal("")
     ).values_list("pk", "f_dimension", "f_value")

@@ -29,7 +29,7 @@ from django.db.models.functions import Cast, Concat, ExtractYear
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import Practice
+from practices.models import Practice, PracticeTranslation
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
 
@@ -38,7 +38,8 @@ class AnyValuesField(forms.MultipleChoiceField):
     """Several free values (cities): any value is accepted and simply matches nothing."""
 
     def valid_value(self, value) -> bool:
-        return len(value) <= 100
+        # NUL: PostgreSQL's text cannot hold it, so no practice can have it.
+        return len(value) <= 100 and "\x00" not in value
 
 
 class YearsField(forms.MultipleChoiceField):
@@ -196,6 +197,10 @@ class Dimension:
         if self.model is None and isinstance(self.key_field, CharField):
             having = having.exclude(**{self.path: ""})
         return having
+
+    def pair_queries(self, practices: QuerySet) -> list[QuerySet]:
+        """The queries of `pairs`, for a dimension whose values come from several tables."""
+        return [self.pairs(practices)]
 
     def pairs(self, practices: QuerySet) -> QuerySet:
         """(practice id, dimension, value) of these practices, for the bitmap index."""
@@ -403,6 +408,48 @@ class ActiveInYear(Dimension):
         return lambda option: -int(option.value)
 
 
+class AvailableIn(Dimension):
+    """The languages a practice can be read in: the one it was written in and those of
+    its approved translations (practices/languages.py). "Available in French" is the
+    visitor's filter "in my language"."""
+
+    def __init__(self, name: str, label: str) -> None:
+        super().__init__(name, label, path="language", order="choices")
+
+    def condition(self, values: Iterable) -> Q:
+        values = [str(value) for value in values]
+        translated = PracticeTranslation.objects.published().filter(
+            practice=OuterRef("pk"), language__in=values
+        )
+        return Q(language__in=values) | Q(Exists(translated))
+
+    def pair_queries(self, practices: QuerySet) -> list[QuerySet]:
+        translated = (
+            PracticeTranslation.objects.published()
+            .filter(practice__in=practices.values("pk"))
+            .annotate(f_dimension=Value(self.name), f_value=_text(F("language")))
+            .values_list("practice_id", "f_dimension", "f_value")
+            .order_by()
+        )
+        return [self.pairs(practices), translated]
+
+    @property
+    def derives_options(self) -> bool:
+        """Counted from two tables by `counts`, in one query (no GROUP BY can)."""
+        return True
+
+    def expand(self, practice_id: int, value: str) -> list[tuple[int, str, str]]:
+        return [(practice_id, self.name, value)]
+
+    def counts(self, practices: QuerySet) -> dict[str, int]:
+        """{language: practices readable in it}: one conditional count per language."""
+        languages = list(self.choice_labels())
+        found = practices.aggregate(
+            **{f"n_{code}": Count("pk", filter=self.condition([code])) for code in languages}
+        )
+        return {code: found[f"n_{code}"] for code in languages if found[f"n_{code}"]}
+
+
 DIMENSIONS: list[Dimension] = [
     Dimension("theme", _("Theme"), "themes", key="slug", title="name", open=True),
     Dimension(
@@ -441,6 +488,7 @@ DIMENSIONS: list[Dimension] = [
         order="choices",
     ),
     ActiveInYear("year", _("Active in year")),
+    AvailableIn("available", _("Available in")),
 ]
 
 

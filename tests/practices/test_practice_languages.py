@@ -115,5 +115,35 @@ def test_showing_translations_costs_one_query_whatever_the_number_of_practices(
     with django_assert_max_num_queries(12) as captured:
         client.get("/en/practices/")
     queries = [q["sql"] for q in captured.captured_queries]
-    translation_queries = [sql for sql in queries if "practicetranslation" in sql]
+    translation_queries = [
+        sql for sql in queries if sql.startswith('SELECT "practices_practicetranslation"')
+    ]
     assert len(translation_queries) == 1
+
+
+def test_the_list_filters_the_practices_a_visitor_can_read_in_their_language(
+    client, french_practice, asticude
+):
+    make_practice(asticude, "Written in English")
+    make_practice(asticude, "Escrita en español", language="es")
+    english = client.get("/en/practices/").content.decode()
+    assert 'href="?available=en"' in english
+    readable = client.get("/en/practices/?available=en").content.decode()
+    assert "Intercultural cafés" in readable and "Written in English" in readable
+    assert "Escrita en español" not in readable
+    assert "2 practices" in readable
+    # Its submitted Arabic translation does not make it readable in Arabic yet.
+    arabic = client.get("/ar/practices/?available=ar").content.decode()
+    assert "Cafés interculturels" not in arabic
+
+
+def test_the_language_facet_counts_originals_and_approved_translations(
+    client, french_practice, asticude
+):
+    make_practice(asticude, "Written in English")
+    from django.http import QueryDict
+
+    from search.facet_options import compute_facets
+
+    options = {o.value: o.count for o in compute_facets(QueryDict(""))["available"]}
+    assert options == {"en": 2, "fr": 1}
