@@ -19,6 +19,7 @@ from practices.models import (
     Indicator,
     InterventionArea,
     Practice,
+    PracticeTranslation,
     Programme,
     StakeholderRole,
     TargetGroup,
@@ -73,7 +74,7 @@ def load_samples() -> None:
 
 
 def _load_practice(record: Record, **from_seed: str) -> Practice:
-    practice = write(record, Practice, skip={"roles", "indicators"}, **from_seed)
+    practice = write(record, Practice, skip={"roles", "indicators", "translations"}, **from_seed)
     if "roles" in record.values:
         _set_roles(practice, record.children("roles", "role"))
     for indicator in record.children("indicators", "indicator"):
@@ -81,7 +82,25 @@ def _load_practice(record: Record, **from_seed: str) -> Practice:
         Indicator.objects.update_or_create(
             practice=practice, label=values.pop("label"), defaults=values
         )
+    for translation in record.children("translations", "translation"):
+        _set_translation(practice, translation)
     return practice
+
+
+def _set_translation(practice: Practice, record: Record) -> None:
+    """A translation of the practice's texts; its indicator labels are keyed by the
+    original label in the file, by indicator in the database."""
+    values, _ = model_values(record, PracticeTranslation, skip={"indicator_labels"})
+    values = required(record, values, "language", "title", "summary")
+    by_label = {indicator.label: str(indicator.pk) for indicator in practice.indicators.all()}
+    labels = record.values.get("indicator_labels", {})
+    unknown = set(labels) - set(by_label)
+    if unknown:
+        record.fail(f"'indicator_labels': no indicator labelled {sorted(unknown)[0]!r}")
+    values["indicator_labels"] = {by_label[label]: text for label, text in labels.items()}
+    PracticeTranslation.objects.update_or_create(
+        practice=practice, language=values.pop("language"), defaults=values
+    )
 
 
 def _set_roles(practice: Practice, records: list[Record]) -> None:

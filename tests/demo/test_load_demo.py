@@ -73,6 +73,21 @@ def test_the_nador_practice_keeps_the_seed_text_unchanged():
     assert nador.programme.name == "MC2CM"
 
 
+def test_the_nador_practice_has_a_french_translation_shown_as_one(client):
+    call_command("load_demo")
+    nador = Practice.objects.get(slug=NADOR_SLUG)
+    assert nador.language == "en"
+    translation = nador.translations.get()
+    assert (translation.language, translation.is_published) == ("fr", True)
+    indicator = nador.indicators.get()
+    assert translation.indicator_labels == {str(indicator.pk): "Créateurs de récits formés"}
+    french = client.get(f"/fr/practices/{NADOR_SLUG}/").content.decode()
+    assert translation.title in french and "Lire l’original" in french
+    assert "Créateurs de récits formés" in french
+    english = client.get(f"/en/practices/{NADOR_SLUG}/").content.decode()
+    assert nador.title in english and "language-note" not in english
+
+
 def test_the_nador_practice_names_its_stakeholders():
     call_command("load_demo")
     names = set(Practice.objects.get(slug=NADOR_SLUG).stakeholders.values_list("name", flat=True))
