@@ -147,7 +147,7 @@ LINK_KEYS = {
     "cooperation_levels": "code",
     "organisers": "slug",
 }
-NESTED = {"_comment", "roles", "indicators", "events", "participant_counts"}
+NESTED = {"_comment", "roles", "indicators", "events", "participant_counts", "translations"}
 
 
 def data(name: str) -> dict:
@@ -212,6 +212,11 @@ def test_every_practice_of_the_data_files_is_loaded_with_its_links_roles_and_ind
         )
         indicators = practice.indicators.values("label", "target", "achieved", "unit", "position")
         assert list(indicators) == record.get("indicators", [])
+        translations = practice.translations.values("language", "title", "summary", "impact")
+        assert list(translations) == [
+            {name: t[name] for name in ("language", "title", "summary", "impact")}
+            for t in record.get("translations", [])
+        ]
     # The file's local times are Casablanca's, whatever the season.
     assert Practice.objects.get(slug=NADOR_SLUG).published_at == datetime(
         2020, 1, 15, 10, tzinfo=CASABLANCA
