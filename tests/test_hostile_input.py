@@ -349,6 +349,23 @@ def test_markup_in_a_practice_is_escaped_in_the_workspace_and_the_review(
         assert_shown_escaped(logged_in(coordinator).get(url), url)
 
 
+def test_markup_in_a_translation_is_escaped_in_the_workspace_the_review_and_the_public_page(
+    hostile_practice, partner, coordinator
+):
+    slug = hostile_practice.slug
+    form_url = f"/en/workspace/practices/{slug}/translations/fr/"
+    translation = {"title": HOSTILE, "summary": f"Résumé {SCRIPT}", "impact": IMAGE}
+    assert client_for(partner).post(form_url, translation).status_code == 302
+    assert_shown_escaped(logged_in(partner).get(form_url), form_url)
+    review_url = f"/en/review/practices/{slug}/translations/fr/"
+    assert_shown_escaped(logged_in(coordinator).get(review_url), review_url)
+    client_for(coordinator).post(f"/en/review/practices/{slug}/publish/")
+    for url in [f"/fr/practices/{slug}/", "/fr/practices/", "/fr/practices/feed/"]:
+        response = Client().get(url)
+        assert response.status_code == 200, url
+        assert_no_markup(response.content.decode(), url)
+
+
 def test_markup_in_a_published_practice_is_escaped_on_every_public_page(
     hostile_practice, coordinator
 ):
