@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from practices.models import PracticeTranslation
+from practices.models import Practice, PracticeTranslation
 from publishing import emails
 from publishing.access import coordinator_required
 from publishing.forms import ReviewCommentForm
@@ -60,7 +60,15 @@ def detail(request: HttpRequest, kind: RecordType, slug: str) -> HttpResponse:
 
 def _render_detail(request, kind: RecordType, item, form, status: int = 200) -> HttpResponse:
     baseline, changes = changes_since_review(item)
-    context = {"kind": kind, "item": item, "form": form, "baseline": baseline, "changes": changes}
+    translations = item.translations.all() if isinstance(item, Practice) else []
+    context = {
+        "kind": kind,
+        "item": item,
+        "form": form,
+        "baseline": baseline,
+        "changes": changes,
+        "translations": translations,
+    }
     return render(request, "review/detail.html", context, status=status)
 
 

@@ -104,6 +104,8 @@ def test_publishing_a_practice_approves_the_translations_submitted_with_it(
     draft = make_practice(asticude, "A draft", status=Status.DRAFT)
     client_for(partner).post(translation_url(draft), ARABIC)
     draft.submit(by=partner)
+    review = client_for(coordinator).get(f"/en/review/practices/{draft.slug}/").content.decode()
+    assert review_url(draft) in review and "approves the translations waiting" in review
     client_for(coordinator).post(f"/en/review/practices/{draft.slug}/publish/")
     assert draft.translations.get().status == Status.PUBLISHED
 
