@@ -84,7 +84,8 @@ def localised_expression(model: type[Model], name: str, language: str, prefix: s
     if columns == [name]:
         return F(prefix + name)
     blank = Value("")
-    return Coalesce(*(NullIf(F(prefix + c), blank) for c in columns), blank)
+    parts = (NullIf(F(prefix + c), blank) for c in columns)
+    return Coalesce(*parts, blank, output_field=CharField())
 
 
 def sheet_order(model: type[Model]) -> list[str]:
