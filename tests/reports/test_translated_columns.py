@@ -252,3 +252,38 @@ def test_the_sql_csv_equals_the_resources_export_with_translations_in_every_lang
         assert "".join(python).encode() == expected
         if chunks is not None:
             assert b"".join(chunks) == expected
+
+
+def translated_file(count: int, title: str = "Traduction", first: int = 0) -> bytes:
+    """practices_file's rows with a French translation each, its indicator label too."""
+    from tests.spreadsheet_helpers import practices_file
+
+    rows = csv_rows(practices_file(count, first=first))
+    for n, row in enumerate(rows, start=first):
+        row.update(title_fr=f"{title} {n}", summary_fr="Ce qu'elle a fait.")
+        row["indicator_labels_fr"] = "Personnes formées"
+    headers = list(rows[0])
+    return csv_bytes([headers, *([row[h] for h in headers] for row in rows)])
+
+
+def test_translations_are_written_in_bulk_whatever_the_number_of_rows(
+    reference, django_assert_max_num_queries
+):
+    from tests.reports.test_import_bulk import SPLIT_INSERTS
+    from tests.spreadsheet_helpers import import_queries
+
+    ten = import_queries(translated_file(10))
+    with django_assert_max_num_queries(ten + SPLIT_INSERTS):
+        report = run_import("practices", translated_file(40, first=10), "p.csv", dry_run=False)
+    assert report.new == 40
+    assert PracticeTranslation.objects.published().filter(language="fr").count() == 50
+    changed_ten = import_queries(translated_file(10, title="Autre"))
+    with django_assert_max_num_queries(changed_ten + SPLIT_INSERTS):
+        report = run_import(
+            "practices", translated_file(50, title="Encore"), "p.csv", dry_run=False
+        )
+    assert report.updated == 50
+    assert PracticeTranslation.objects.filter(title="Encore 49").exists()
+    assert (
+        run_import("practices", translated_file(50, title="Encore"), "p.csv", False).unchanged == 50
+    )
