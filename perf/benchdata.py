@@ -29,6 +29,7 @@ from perf.vocabulary import CITIES, COUNTRIES, RARE, TITLE_WORDS, TextMaker, wei
 from practices.models import (
     Practice,
     PracticeSearch,
+    PracticeTranslation,
     Programme,
     StakeholderRole,
     Status,
@@ -326,6 +327,9 @@ def clear(prefix: str = PREFIX) -> int:
     ]
     statements += [
         f"DELETE FROM {PracticeSearch._meta.db_table} WHERE practice_id IN ({bench_practices})",
+        # An import of bench practices brings their translations (reports/resources).
+        f"DELETE FROM {PracticeTranslation._meta.db_table} "
+        f"WHERE practice_id IN ({bench_practices})",
         f"DELETE FROM {Practice._meta.get_field('indicators').related_model._meta.db_table} "
         f"WHERE practice_id IN ({bench_practices})",
         f"DELETE FROM {practice_table} WHERE slug LIKE {like}",

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -28,16 +28,20 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from events.models import Event
-from practices.models import Indicator, Practice, StakeholderRole
+from practices.models import Indicator, Practice, PracticeTranslation, StakeholderRole
 from reports import sql_export
 from reports.resources.cells import SEPARATOR, format_indicator
 from reports.resources.events import EventResource
 from reports.resources.practices import PracticeResource
 from reports.resources.stakeholders import StakeholderResource
+from reports.resources.translations import LABELS, TranslationColumn, format_labels
 from reports.spreadsheets import (
     NameOrSlugForeignKeyWidget,
     NameOrSlugManyToManyWidget,
+    localised_expression,
     neutralise,
+    sheet_order,
+    translated_fields,
 )
 from stakeholders.models import Stakeholder
 
@@ -95,25 +99,31 @@ def practice_rows(
 ) -> Iterator[list]:
     """The rows of PracticeResource's export, the same cell for cell, read as plain values:
     per chunk of PRACTICE_CHUNK_SIZE practices one query for their columns and one per
-    many-to-many field, stakeholders and indicators, and no model instance: through the
-    Resource each row builds some fifty model instances, an order of magnitude slower
-    (docs/performance/log.md)."""
+    many-to-many field, stakeholders, indicators and translations, and no model instance:
+    through the Resource each row builds some fifty model instances, an order of magnitude
+    slower (docs/performance/log.md)."""
     fields = resource.get_export_fields()
     columns = {
-        field.column_name: field.attribute
-        if not isinstance(field.widget, NameOrSlugForeignKeyWidget)
-        else f"{field.attribute}__{field.widget.field}"
+        field.column_name: column_name(field)
         for field in fields
         if field.attribute and not isinstance(field.widget, NameOrSlugManyToManyWidget)
     }
-    queryset = queryset.order_by("pk").values("pk", *columns.values())
+    # A foreign key is written as a field of its record, in the sheet's language.
+    names = {
+        column_name(field): localised_expression(
+            field.widget.model, field.widget.field, resource.language, f"{field.attribute}__"
+        )
+        for field in fields
+        if isinstance(field.widget, NameOrSlugForeignKeyWidget)
+    }
+    queryset = queryset.order_by("pk").annotate(**names).values("pk", *columns.values())
     last = None
     while True:
         page = queryset if last is None else queryset.filter(pk__gt=last)
         chunk = list(page[:PRACTICE_CHUNK_SIZE])
         if not chunk:
             return
-        related = _related_cells(fields, chunk[0]["pk"], chunk[-1]["pk"])
+        related = _related_cells(resource, fields, chunk[0]["pk"], chunk[-1]["pk"])
         for values in chunk:
             yield [_cell(field, values, columns, related) for field in fields]
             if progress:
@@ -121,6 +131,13 @@ def practice_rows(
         if len(chunk) < PRACTICE_CHUNK_SIZE:
             return
         last = chunk[-1]["pk"]
+
+
+def column_name(field) -> str:
+    """The name practice_rows reads a column by: a foreign key's annotation, or the field."""
+    if isinstance(field.widget, NameOrSlugForeignKeyWidget):
+        return f"sheet_{field.attribute}"
+    return field.attribute
 
 
 def _cell(field, values: dict, columns: dict, related: dict):
@@ -132,42 +149,87 @@ def _cell(field, values: dict, columns: dict, related: dict):
     return field.widget.render(value)
 
 
-def _related_cells(fields, first: int, last: int) -> dict[str, dict[int, str]]:
-    """{column: {practice id: cell}} of the many-to-many columns, stakeholders and
-    indicators of the practices with ids from `first` to `last`, in the order the Resource
-    writes them. A range rather than a list of ids: an index range scan, no 2,000
-    parameters to send; rows of practices outside the export are read and ignored."""
+def _related_cells(resource, fields, first: int, last: int) -> dict[str, dict[int, str]]:
+    """{column: {practice id: cell}} of the many-to-many columns, stakeholders,
+    indicators and translations of the practices with ids from `first` to `last`, in the
+    order the Resource writes them. A range rather than a list of ids: an index range
+    scan, no 2,000 parameters to send; rows of practices outside the export are read and
+    ignored."""
     ids = {"practice_id__gte": first, "practice_id__lte": last}
     cells: dict[str, dict[int, str]] = {}
     for field in fields:
         if isinstance(field.widget, NameOrSlugManyToManyWidget):
-            cells[field.column_name] = _joined(_names(field, ids), field.widget.separator)
+            pairs = _names(field, ids, resource.language)
+            cells[field.column_name] = _joined(pairs, field.widget.separator)
     roles = StakeholderRole.objects.filter(**ids)
     cells["stakeholders"] = _joined(
         (pk, f"{name} ({role})")
         for pk, name, role in roles.values_list("practice_id", "stakeholder__name", "role")
     )
-    indicators = Indicator.objects.filter(**ids)
-    cells["indicators"] = _joined(
-        (indicator.practice_id, format_indicator(indicator))
-        for indicator in indicators.only(
-            "practice_id", "label", "achieved", "target", "unit", "position"
-        )
+    indicators = Indicator.objects.filter(**ids).only(
+        "practice_id", "label", "achieved", "target", "unit", "position"
     )
+    indicator_ids: dict[int, list[int]] = {}
+    for indicator in indicators:
+        indicator_ids.setdefault(indicator.practice_id, []).append(indicator.pk)
+    cells["indicators"] = _joined(
+        (indicator.practice_id, format_indicator(indicator)) for indicator in indicators
+    )
+    cells.update(_translation_cells(resource, fields, ids, indicator_ids))
     return cells
 
 
-def _names(field, ids: dict):
-    """(practice id, key) of a many-to-many field, in the related model's own order (that
-    of the Resource's prefetch)."""
+def _translation_cells(resource, fields, ids: dict, indicator_ids: dict) -> dict:
+    """The translation columns: every translation not in the practice's own language (the
+    approved ones only for the open data)."""
+    wanted = [field for field in fields if isinstance(field, TranslationColumn)]
+    if not wanted:
+        return {}
+    translations = PracticeTranslation.objects.filter(**ids).exclude(
+        language=F("practice__language")
+    )
+    if resource.public:
+        translations = translations.published()
+    cells: dict[str, dict[int, str]] = {field.column_name: {} for field in wanted}
+    for translation in translations.defer("review_comment"):
+        for field in wanted:
+            if field.language != translation.language:
+                continue
+            if field.text == LABELS:
+                labels = translation.indicator_labels or {}
+                value = format_labels(labels, indicator_ids.get(translation.practice_id, []))
+            else:
+                value = getattr(translation, field.text)
+            cells[field.column_name][translation.practice_id] = value
+    return cells
+
+
+def _names(field, ids: dict, language: str):
+    """(practice id, key) of a many-to-many field, in the order of the Resource's cell:
+    the related model's own order (for a model with names per language, sheet_order)."""
+    model = field.widget.model
     through = Practice._meta.get_field(field.attribute).remote_field.through
-    link = next(f.name for f in through._meta.get_fields() if f.related_model is field.widget.model)
-    order = [
-        f"{'-' if key.startswith('-') else ''}{link}__{key.lstrip('-')}"
-        for key in field.widget.model._meta.ordering
-    ]
-    links = through.objects.filter(**ids).order_by(*order, "pk")
-    return links.values_list("practice_id", f"{link}__{field.widget.field}")
+    link = next(f.name for f in through._meta.get_fields() if f.related_model is model)
+    links = through.objects.filter(**ids)
+    name = localised_expression(model, field.widget.field, language, f"{link}__")
+    if not translated_fields(model):
+        order = [
+            f"{'-' if key.startswith('-') else ''}{link}__{key.lstrip('-')}"
+            for key in model._meta.ordering
+        ]
+        return (
+            links.order_by(*order, "pk")
+            .annotate(sheet_cell=name)
+            .values_list("practice_id", "sheet_cell")
+        )
+    keys = {
+        f"sheet_key_{key}": localised_expression(model, key, language, f"{link}__")
+        for key in sheet_order(model)
+    }
+    rows = links.annotate(sheet_cell=name, **keys).values_list(
+        "practice_id", "sheet_cell", *keys, f"{link}_id"
+    )
+    return [(row[0], row[1]) for row in sorted(rows, key=lambda row: (row[0], *row[2:]))]
 
 
 def _joined(pairs, separator: str = SEPARATOR) -> dict[int, str]:
@@ -244,8 +306,12 @@ def file_name(kind: str, fmt: str, params) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "", f"{kind}_{today}_{filter_label(params)}.{fmt}")
 
 
-def export_response(export_type: ExportType, queryset: QuerySet, fmt: str, params):
-    resource = export_type.resource()
+def export_response(
+    export_type: ExportType, queryset: QuerySet, fmt: str, params, public: bool = False
+):
+    """The download of `queryset`, its categories named in the active language (the
+    page's); `public`: the open data, whose practices show approved translations only."""
+    resource = export_type.resource(public=True) if public else export_type.resource()
     chunks = database_csv(resource, queryset) if fmt == "csv" else None
     if chunks is not None:
         return streaming_response(chunks, fmt, file_name(export_type.name, fmt, params))

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import CharField, F, Model, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext as _
 from import_export import widgets
+from modeltranslation.translator import NotRegistered, translator
 
 # A spreadsheet reads a cell that begins with one of these as a formula (or, for tab and
 # carriage return, as the start of one once the cell is trimmed).
@@ -35,6 +39,75 @@ def unneutralise(value):
     return value
 
 
+def language_codes() -> list[str]:
+    return [code for code, _label in settings.LANGUAGES]
+
+
+def sheet_language(language: str | None = None) -> str:
+    """The language a spreadsheet names categories in: the one asked for (the page's),
+    else the active one, else the portal's default."""
+    try:
+        return get_supported_language_variant(language or get_language() or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def translated_fields(model: type[Model]) -> tuple[str, ...]:
+    """The fields of a model that have a column per language (practices/translation.py)."""
+    try:
+        return tuple(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return ()
+
+
+def localised_columns(model: type[Model], name: str, language: str) -> list[str]:
+    """The columns holding `name` in `language`, in the order they are tried: the
+    language's own, then the default language's (django-modeltranslation's fallback)."""
+    if name not in translated_fields(model):
+        return [name]
+    return list(dict.fromkeys(f"{name}_{code}" for code in (language, settings.LANGUAGE_CODE)))
+
+
+def localised(obj: Model, name: str, language: str):
+    """The value of `name` in `language`, read from its columns rather than through
+    modeltranslation's descriptor: a blank one falls back the way localised_expression
+    does in SQL, whatever language is active while a streamed export is written."""
+    columns = localised_columns(type(obj), name, language)
+    if columns == [name]:
+        return getattr(obj, name)
+    return next((value for c in columns if (value := getattr(obj, c)) not in (None, "")), "")
+
+
+def localised_expression(model: type[Model], name: str, language: str, prefix: str = ""):
+    """`localised` as a database expression, for a path from another model (`prefix`)."""
+    columns = localised_columns(model, name, language)
+    if columns == [name]:
+        return F(prefix + name)
+    blank = Value("")
+    parts = (NullIf(F(prefix + c), blank) for c in columns)
+    return Coalesce(*parts, blank, output_field=CharField())
+
+
+def sheet_order(model: type[Model]) -> list[str]:
+    """The fields that order the records of a model with names per language in a cell:
+    its Meta.ordering, read in the sheet's language and compared as Python compares them
+    (code points), then the primary key. The database's collation and modeltranslation's
+    rewritten ordering (empty names first or last depending on the database) would give
+    the exports and the SQL CSV different orders. Other models keep their Meta.ordering."""
+    order = list(model._meta.ordering)
+    if not all(isinstance(key, str) and key.isidentifier() for key in order):
+        raise ValueError(f"{model.__name__}: only ascending fields can order a cell")
+    return order
+
+
+def is_text(model: type[Model], name: str) -> bool:
+    return isinstance(model._meta.get_field(name), CharField | TextField)
+
+
+def sort_key(obj: Model, language: str) -> tuple:
+    return (*(localised(obj, name, language) for name in sheet_order(type(obj))), obj.pk)
+
+
 class Lookup:
     """Finds the objects of a small reference table by any of several keys, ignoring
     case. The whole table is read once per import: taxonomies have tens of rows."""
@@ -47,8 +120,16 @@ class Lookup:
     def index(self) -> dict[str, Model]:
         if self._index is None:
             self._index = {}
-            for obj in self.model.objects.all():
-                for key in (*self.keys, "__str__"):
+            # A category's name in any language is found too; the active language's
+            # names first, should one language's name be another one's in a second.
+            keys = [*self.keys, "__str__"]
+            for key in self.keys:
+                for code in language_codes():
+                    keys.extend(localised_columns(self.model, key, code)[:1])
+            keys = list(dict.fromkeys(keys))
+            objects = list(self.model.objects.all())
+            for key in keys:
+                for obj in objects:
                     value = str(obj) if key == "__str__" else getattr(obj, key)
                     if value not in (None, ""):
                         self._index.setdefault(str(value).strip().casefold(), obj)
@@ -76,6 +157,8 @@ class NameOrSlugForeignKeyWidget(widgets.ForeignKeyWidget):
     def __init__(self, model, keys=("name", "slug"), **kwargs):
         super().__init__(model, field=keys[0], **kwargs)
         self.lookup = Lookup(model, keys)
+        #: The language names are written in; set by the Resource (PortalResourceMixin).
+        self.language = settings.LANGUAGE_CODE
 
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
@@ -85,6 +168,9 @@ class NameOrSlugForeignKeyWidget(widgets.ForeignKeyWidget):
             raise unknown(self.model, [str(value).strip()])
         return found
 
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(localised(value, self.field, self.language))
+
 
 class NameOrSlugManyToManyWidget(widgets.ManyToManyWidget):
     """Several related objects separated by "|", each by name or slug."""
@@ -92,6 +178,7 @@ class NameOrSlugManyToManyWidget(widgets.ManyToManyWidget):
     def __init__(self, model, keys=("name", "slug"), separator="|", **kwargs):
         super().__init__(model, separator=separator, field=keys[0], **kwargs)
         self.lookup = Lookup(model, keys)
+        self.language = settings.LANGUAGE_CODE
 
     def split(self, value) -> list[str]:
         if value is None:
@@ -112,7 +199,12 @@ class NameOrSlugManyToManyWidget(widgets.ManyToManyWidget):
         if value is None:
             return ""
         # .all() keeps a prefetch made by the export's queryset: no query per row.
-        return self.separator.join(str(getattr(item, self.field)) for item in value.all())
+        items = value.all()
+        if translated_fields(self.model):
+            items = sorted(items, key=lambda item: sort_key(item, self.language))
+        return self.separator.join(
+            str(localised(item, self.field, self.language)) for item in items
+        )
 
 
 class ChoiceWidget(widgets.Widget):
@@ -163,6 +255,12 @@ class PortalResourceMixin:
     #: select_related / prefetch_related for exports: no query per row.
     export_select_related: tuple[str, ...] = ()
     export_prefetch_related: tuple = ()
+
+    def __init__(self, language: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.language = sheet_language(language)
+        for widget in self._lookup_widgets():
+            widget.language = self.language
 
     def before_import(self, dataset, **kwargs):
         for widget in self._lookup_widgets():

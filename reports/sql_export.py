@@ -34,14 +34,19 @@ from django.utils import timezone
 from import_export import widgets
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from practices.models import Indicator, Practice, StakeholderRole
+from practices.models import Indicator, Practice, PracticeTranslation, StakeholderRole, Status
 from reports.resources.cells import SEPARATOR
 from reports.resources.practices import PracticeResource
+from reports.resources.translations import LABELS, TranslationColumn
 from reports.spreadsheets import (
     FORMULA_PREFIXES,
     ChoiceWidget,
     NameOrSlugForeignKeyWidget,
     NameOrSlugManyToManyWidget,
+    is_text,
+    localised_columns,
+    sheet_order,
+    translated_fields,
 )
 from stakeholders.models import Stakeholder
 
@@ -77,11 +82,13 @@ class Sql:
 @dataclass
 class Cell:
     """A column of the export: an expression of the practice `p` (`value`), or the `cell`
-    of a table of (pk, cell) LEFT JOINed on pk = p.`on` (`join`)."""
+    of a table of (pk, cell) LEFT JOINed on pk = p.`on` (`join`). An expression may read
+    a table joined to `p` (`outer`, the same join for the cells that share it)."""
 
     value: Sql | None
     join: Sql | None = None
     on: str = "id"
+    outer: Sql | None = None
 
 
 def qn(name: str) -> str:
@@ -130,6 +137,25 @@ def to_char_format(strftime_format: str) -> str:
     return "".join(out)
 
 
+def localised(alias: str, model, name: str, language: str) -> str:
+    """spreadsheets.localised in SQL: the language's column, else the default one's."""
+    columns = localised_columns(model, name, language)
+    if columns == [name]:
+        return column(alias, model, name)
+    tried = ", ".join(f"nullif({column(alias, model, one)}, '')" for one in columns)
+    return f"coalesce({tried}, '')"
+
+
+def sheet_order_sql(model, alias: str, language: str) -> list[str]:
+    """spreadsheets.sort_key in SQL: text compared by code point (the "C" collation
+    orders UTF-8 as Python orders str), then the primary key."""
+    order = []
+    for key in sheet_order(model):
+        value = localised(alias, model, key, language)
+        order.append(f'({value}) COLLATE "C"' if is_text(model, key) else value)
+    return [*order, f"{alias}.{qn(model._meta.pk.column)}"]
+
+
 def related_order(model, alias: str) -> list[str]:
     """The related model's Meta.ordering as SQL: the order of the Resource's prefetch."""
     order = []
@@ -158,7 +184,7 @@ def linked(
     )
 
 
-def many_to_many_cell(field) -> Cell:
+def many_to_many_cell(field, language: str) -> Cell:
     widget = field.widget
     model_field = Practice._meta.get_field(field.attribute)
     through = model_field.remote_field.through
@@ -168,12 +194,52 @@ def many_to_many_cell(field) -> Cell:
         f"{qn(through._meta.db_table)} l JOIN {qn(related._meta.db_table)} r"
         f" ON r.{qn(related._meta.pk.column)} = l.{qn(target)}"
     )
-    order = [*related_order(related, "r"), f"l.{qn(through._meta.pk.column)}"]
-    value = f"{column('r', related, widget.field)}::text"
+    if translated_fields(related):
+        order = sheet_order_sql(related, "r", language)
+    else:
+        order = [*related_order(related, "r"), f"l.{qn(through._meta.pk.column)}"]
+    value = f"({localised('r', related, widget.field, language)})::text"
     return linked(f"l.{qn(source)}", table, value, order, widget.separator)
 
 
-def foreign_key_cell(field) -> Cell:
+def translation_cell(field: TranslationColumn, public: bool) -> Cell:
+    """TranslatedColumns.translation_cell: one join per language, none in the practice's
+    own language, approved only for the open data."""
+    model = PracticeTranslation
+    alias = qn(f"t_{field.language}")
+    condition = (
+        f"{column(alias, model, 'practice')} = p.{qn(Practice._meta.pk.column)}"
+        f" AND {column(alias, model, 'language')} = %s"
+        f" AND {column('p', Practice, 'language')} <> %s"
+    )
+    params = [field.language, field.language]
+    if public:
+        condition += f" AND {column(alias, model, 'status')} = %s"
+        params.append(Status.PUBLISHED.value)
+    outer = Sql(f"LEFT JOIN {qn(model._meta.db_table)} {alias} ON {condition}", *params)
+    if field.text != LABELS:
+        return Cell(Sql(f"{column(alias, model, field.text)}::text"), outer=outer)
+    return Cell(labels_cell(column(alias, model, LABELS)), outer=outer)
+
+
+def labels_cell(labels: str) -> Sql:
+    """translations.format_labels: the label of each indicator in the order of the
+    indicators cell, empty when none of them has one."""
+    if Indicator._meta.ordering != ["practice", "position", "id"]:
+        raise Unsupported(LABELS)
+    field = functools.partial(column, "i", Indicator)
+    label = f"coalesce({labels} ->> {field('id')}::text, '')"
+    return Sql(
+        f"CASE WHEN {labels} IS NULL OR {labels} = '{{}}'::jsonb THEN NULL ELSE ("
+        f"SELECT CASE WHEN bool_or({label} <> '')"
+        f" THEN string_agg({label}, %s ORDER BY {field('position')}, {field('id')}) END"
+        f" FROM {qn(Indicator._meta.db_table)} i"
+        f" WHERE {field('practice')} = p.{qn(Practice._meta.pk.column)}) END",
+        SEPARATOR,
+    )
+
+
+def foreign_key_cell(field, language: str) -> Cell:
     widget = field.widget
     model_field = Practice._meta.get_field(field.attribute)
     related = widget.model
@@ -183,7 +249,7 @@ def foreign_key_cell(field) -> Cell:
         None,
         Sql(
             f"SELECT r.{qn(related._meta.pk.column)} AS pk,"
-            f" {column('r', related, widget.field)}::text AS cell"
+            f" ({localised('r', related, widget.field, language)})::text AS cell"
             f" FROM {qn(related._meta.db_table)} r"
         ),
         on=model_field.column,
@@ -232,12 +298,12 @@ def indicators_cell() -> Cell:
     )
 
 
-def attribute_cell(field) -> Cell:
+def attribute_cell(field, language: str) -> Cell:
     widget = field.widget
     if isinstance(widget, NameOrSlugManyToManyWidget):
-        return many_to_many_cell(field)
+        return many_to_many_cell(field, language)
     if isinstance(widget, NameOrSlugForeignKeyWidget):
-        return foreign_key_cell(field)
+        return foreign_key_cell(field, language)
     if "__" in field.attribute:
         raise Unsupported(field.column_name)
     value = column("p", Practice, field.attribute)
@@ -263,6 +329,8 @@ DEHYDRATED = {
 
 
 def cell(resource: PracticeResource, field) -> Cell:
+    if isinstance(field, TranslationColumn):
+        return translation_cell(field, resource.public)
     name = resource.get_field_name(field)
     method = getattr(type(resource), f"dehydrate_{name}", None)
     if field.dehydrate_method or method is not None:
@@ -272,7 +340,7 @@ def cell(resource: PracticeResource, field) -> Cell:
         return build()
     if not field.attribute:
         raise Unsupported(name)
-    return attribute_cell(field)
+    return attribute_cell(field, resource.language)
 
 
 def practice_csv_query(resource: PracticeResource, queryset: QuerySet) -> Sql | None:
@@ -285,9 +353,11 @@ def practice_csv_query(resource: PracticeResource, queryset: QuerySet) -> Sql | 
         return None
     ids, id_params = queryset.order_by().values("pk").query.sql_with_params()
     pk = qn(Practice._meta.pk.column)
-    own, links, joins = [], [], []
+    own, links, joins, outer = [], [], [], {}
     params, link_params = [], []
     for number, one in enumerate(cells):
+        if one.outer is not None:
+            outer.setdefault(one.outer.text, one.outer.params)
         if one.join is None:
             # || '' decompresses a long text once here, not once per use in csv_field.
             own.append(f"coalesce({one.value.text}, '') || '' AS c{number}")
@@ -319,10 +389,11 @@ def practice_csv_query(resource: PracticeResource, queryset: QuerySet) -> Sql | 
         f"SELECT links.*, {', '.join(own)} FROM ("
         f"SELECT s.pk, {', '.join(links)} FROM selection s {' '.join(joins)}"
         f" ORDER BY s.pk OFFSET 0) links"
-        f" JOIN {qn(Practice._meta.db_table)} p ON p.{pk} = links.pk"
+        f" JOIN {qn(Practice._meta.db_table)} p ON p.{pk} = links.pk {' '.join(outer)}"
         f" ORDER BY links.pk OFFSET 0) cells"
     )
-    return Sql(text, *id_params, *field_params, *params, *link_params)
+    outer_params = [param for more in outer.values() for param in more]
+    return Sql(text, *id_params, *field_params, *params, *link_params, *outer_params)
 
 
 def csv_field(name: str) -> tuple[str, list]:

@@ -11,7 +11,7 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import RowResult
 from simple_history.models import HistoricalRecords
 
-from practices.models import Practice, StakeholderRole
+from practices.models import Practice, PracticeTranslation, StakeholderRole
 from reports.resources.cells import taxonomy_fields
 from search import index
 
@@ -68,9 +68,9 @@ def link_history_statement(field) -> str:
 
 class PrefetchingInstanceLoader(ModelInstanceLoader):
     """Reads the practices a file updates before the first row, a chunk of slugs at a
-    time, with their organisation, programme and indicators, and the ids of their links and
-    roles (kept on the resource): comparing a row with its practice (skip_unchanged) then
-    costs no query."""
+    time, with their organisation, programme and indicators, the ids of their links and
+    roles and their translations (kept on the resource): comparing a row with its
+    practice (skip_unchanged) then costs no query."""
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
@@ -86,6 +86,7 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
                 continue  # the row reports its own error
         resource.existing_links = links = {}
         resource.existing_roles = roles = {}
+        resource.existing_translations = translations = {}
         for start in range(0, len(keys), LOAD_CHUNK):
             chunk = keys[start : start + LOAD_CHUNK]
             ids = []
@@ -94,6 +95,7 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
                 ids.append(instance.pk)
                 links[instance.pk] = {name: set() for name in taxonomy_fields()}
                 roles[instance.pk] = {}
+                translations[instance.pk] = {}
             # The links as id pairs: no model object per link (150,000 for 10,000 rows).
             for name in taxonomy_fields():
                 field = Practice._meta.get_field(name)
@@ -106,6 +108,8 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
                 "pk", "practice_id", "stakeholder_id", "role"
             ):
                 roles[practice_id][(stakeholder_id, role)] = pk
+            for translation in PracticeTranslation.objects.filter(practice_id__in=ids):
+                translations[translation.practice_id][translation.language] = translation
 
     def get_queryset(self):
         return (
@@ -245,6 +249,10 @@ class BulkPracticeImport:
             model.objects.bulk_create(objects, batch_size=2000)
         self.pending = {}
 
+    def write_translations(self) -> None:
+        """Rows that need the ids of the practices and indicators just written
+        (TranslatedColumns, reports/resources/translations.py)."""
+
     def _record_history(self) -> None:
         """One version per imported practice, with its many-to-many links, in bulk."""
         versions = []
@@ -266,6 +274,7 @@ class BulkPracticeImport:
         if result.has_errors() or result.has_validation_errors():
             return  # rolled back: nothing to write, record or refresh
         self.flush()  # in a dry run too: the report holds what a confirmation would do
+        self.write_translations()
         if kwargs.get("dry_run"):
             return
         self._record_history()

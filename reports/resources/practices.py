@@ -30,6 +30,11 @@ from reports.resources.cells import (
     parse_roles,
     taxonomy_fields,
 )
+from reports.resources.translations import (
+    TranslatedColumns,
+    columns_resource,
+    translation_columns,
+)
 from reports.spreadsheets import (
     Lookup,
     NameOrSlugForeignKeyWidget,
@@ -47,7 +52,13 @@ def with_taxonomies(*columns: str) -> list[str]:
     return [*columns, *(name for name in taxonomy_fields() if name not in columns)]
 
 
-class PracticeResource(BulkPracticeImport, PortalResourceMixin, resources.ModelResource):
+class PracticeResource(
+    TranslatedColumns,
+    BulkPracticeImport,
+    PortalResourceMixin,
+    columns_resource(),
+    resources.ModelResource,
+):
     organisation = fields.Field(
         attribute="organisation",
         column_name="organisation",
@@ -73,7 +84,12 @@ class PracticeResource(BulkPracticeImport, PortalResourceMixin, resources.ModelR
 
     required_columns = ("slug", "title", "status", "organisation", "summary", "country")
     export_select_related = ("organisation", "programme")
-    export_prefetch_related = (*taxonomy_fields(), "indicators", "roles__stakeholder")
+    export_prefetch_related = (
+        *taxonomy_fields(),
+        "indicators",
+        "roles__stakeholder",
+        "translations",
+    )
 
     class Meta:
         model = Practice
@@ -104,6 +120,7 @@ class PracticeResource(BulkPracticeImport, PortalResourceMixin, resources.ModelR
             "indicators",
             "is_sample",
             "published_at",
+            *translation_columns(),
         )
         skip_unchanged = True
         report_skipped = True
@@ -247,7 +264,11 @@ class PracticeResource(BulkPracticeImport, PortalResourceMixin, resources.ModelR
                 and not self._links_unchanged(instance, field, row)
             ):
                 return False
-        return self._roles_unchanged(instance) and self._indicators_unchanged(instance)
+        return (
+            self._roles_unchanged(instance)
+            and self._indicators_unchanged(instance)
+            and self.translations_unchanged(instance, [i.pk for i in instance.indicators.all()])
+        )
 
     def _links_unchanged(self, instance, field, row) -> bool:
         known = self.existing_links.get(instance.pk)
@@ -312,6 +333,7 @@ class PracticeResource(BulkPracticeImport, PortalResourceMixin, resources.ModelR
                 Indicator.objects.bulk_create(
                     Indicator(practice=instance, **values) for values in indicators
                 )
+        self.note_translations(instance)
         self.note_saved(instance, new)
 
     def _save_links(self, instance, field, new: bool, row) -> None:

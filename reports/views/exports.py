@@ -35,7 +35,7 @@ def open_data(request, fmt: str):
     practices = PracticeFilter(request.GET, queryset=Practice.objects.published()).qs
     params = request.GET.copy()
     params.pop("status", None)  # published only, whatever is asked
-    return export_response(EXPORT_TYPES["practices"], practices, _format(fmt), params)
+    return export_response(EXPORT_TYPES["practices"], practices, _format(fmt), params, public=True)
 
 
 @require_GET

@@ -370,12 +370,12 @@ def hostile_practices(asticude, acpp, theme, social_inclusion):
     return {"rich": rich, "bare": bare, "draft": draft}
 
 
-def resource_csv(queryset) -> bytes:
+def resource_csv(queryset, resource=None) -> bytes:
     """The CSV django-import-export's own export would give, through our cell cleaning."""
     from reports.exports import csv_lines
     from reports.resources.practices import PracticeResource
 
-    dataset = PracticeResource().export(queryset=queryset.order_by("pk"))
+    dataset = (resource or PracticeResource()).export(queryset=queryset.order_by("pk"))
     return "".join(csv_lines(dataset.headers, [list(row) for row in dataset])).encode()
 
 
