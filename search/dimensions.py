@@ -30,6 +30,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from practices.models import Practice
+from practices.names import is_translated, localised, localised_sql
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
 
@@ -217,7 +218,7 @@ class Dimension:
                 f_dimension=Value(self.name),
                 f_value=_text(F(self.path)),
                 f_key=_text(F(f"{self.path}__{self.key}" if related else self.path)),
-                f_title=_text(F(f"{self.path}__{self.title}" if related else self.path)),
+                f_title=_text(self._title() if related else F(self.path)),
             )
             .values("f_dimension", "f_value", "f_key", "f_title")
             .annotate(f_count=Count("pk", distinct=self.repeats))
@@ -225,18 +226,25 @@ class Dimension:
             .order_by()
         )
 
+    def _title(self):
+        """An option's title in the page's language where it is translated (a theme's
+        name); as it is otherwise (a stakeholder's name)."""
+        path = f"{self.path}__{self.title}"
+        return localised(path) if is_translated(self.model, self.title) else F(path)
+
     def labels_sql(self, quote) -> tuple[str, list] | None:
         """SELECT dimension, value, key, title of every option record, joined to the bitmap
-        index's counts; None for a dimension of column values. Names from _meta, quoted."""
+        index's counts; None for a dimension of column values. Names from _meta, quoted;
+        the title in the page's language, like `counted`."""
         if self.model is None:
             return None
         meta = self.model._meta
-        columns = [
-            meta.pk.column,
-            meta.get_field(self.key).column,
-            meta.get_field(self.title).column,
-        ]
-        selected = ", ".join(f"{quote(column)}::text" for column in columns)
+        if is_translated(self.model, self.title):
+            title = localised_sql(self.model, self.title, quote)
+        else:
+            title = quote(meta.get_field(self.title).column)
+        columns = [quote(meta.pk.column), quote(meta.get_field(self.key).column), title]
+        selected = ", ".join(f"({column})::text" for column in columns)
         return f"SELECT %s, {selected} FROM {quote(meta.db_table)}", [self.name]  # noqa: S608
 
     def index_selection(self, table: str, values: list[str]) -> tuple[str, list]:
