@@ -278,6 +278,12 @@ class Dimension:
     def option_label(self, key: str, title: str, choices: dict[str, str]) -> str:
         return self.label_format.format(key=key, label=choices.get(key) or title)
 
+    def value_label(self, value, choices: dict[str, str]) -> str:
+        """The label of a cleaned filter value: a record's title in the page's language
+        (through its translated field's descriptor), a column value's choice label."""
+        title = str(getattr(value, self.title)) if self.model is not None else str(value)
+        return self.option_label(self.key_of(value), title, choices)
+
     def sort_key(self, choices: dict[str, str]):
         if self.order == "number":
             return lambda option: int(option.value)
