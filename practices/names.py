@@ -10,7 +10,7 @@ whatever language the record was last saved in.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import F, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce, NullIf
 from modeltranslation.manager import get_translatable_fields_for_model
 from modeltranslation.utils import build_localized_fieldname, get_language
@@ -29,7 +29,9 @@ def localised(path: str, language: str | None = None):
     english = F(build_localized_fieldname(path, ENGLISH))
     if language == ENGLISH:
         return english
-    return Coalesce(NullIf(F(build_localized_fieldname(path, language)), Value("")), english)
+    own = NullIf(F(build_localized_fieldname(path, language)), Value(""))
+    # Each language's column is a field class of its own: the type must be said.
+    return Coalesce(own, english, output_field=CharField())
 
 
 def localised_sql(model, field: str, quote, language: str | None = None) -> str:
