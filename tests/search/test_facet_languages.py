@@ -83,3 +83,12 @@ def test_facet_links_keep_the_categories_keys_in_every_language(client, kb):
             for option in facet["options"]
         ]
         assert "?theme=dialogue" in urls
+
+
+def test_a_renamed_category_shows_its_new_name_on_the_next_request(client, kb):
+    assert labels("", "theme", "fr")["inclusion"] == "Social inclusion"
+    client.get("/fr/practices/")
+    Theme.objects.filter(slug="inclusion").update(name_fr="Inclusion sociale")
+    response = client.get("/fr/practices/")
+    facet = next(f for f in response.context["facets"] if f["name"] == "theme")
+    assert "Inclusion sociale" in [option.label for option in facet["options"]]
