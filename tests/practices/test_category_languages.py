@@ -168,8 +168,8 @@ def test_slugs_and_filter_parameters_do_not_change_with_the_language(client, dem
     for language in LANGUAGES:
         html = page(client, f"/{language}/themes/")
         assert f'href="/{language}/themes/intercultural-dialogue/"' in html
-        listing = page(client, f"/{language}/practices/?objective=17")
-        assert "?objective=17" in listing or "objective=17" in listing
+        listing = page(client, f"/{language}/practices/")
+        assert 'href="?objective=17"' in listing
     assert Theme.objects.filter(slug="intercultural-dialogue").count() == 1
 
 
