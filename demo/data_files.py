@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from events.models import Event, EventSeries
 from practices.models import (
@@ -30,6 +31,7 @@ from practices.models import (
     TargetGroup,
     Theme,
 )
+from practices.names import ENGLISH, is_translated
 from stakeholders.models import Stakeholder
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -159,10 +161,16 @@ def model_values(
                 None if value is None else find(record, field.related_model, [value], name)[0]
             )
         elif field.concrete and field.editable and not field.is_relation and not field.primary_key:
-            values[name] = _clean(record, field, value)
+            values[_column(model, name)] = _clean(record, field, value)
         else:
             record.fail(f"{name!r} cannot be written from a data file")
     return values, links
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The files are written in English: a translated field's own name (a theme's `name`)
+    is its English column. Assigned as `name`, it would go to the active language's."""
+    return build_localized_fieldname(name, ENGLISH) if is_translated(model, name) else name
 
 
 def _clean(record: Record, field: models.Field, value: Any) -> Any:

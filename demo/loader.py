@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import translation
 
 from demo.data_files import DATA_DIR, DataFile, Record, find, model_values, required, write
 from demo.practice_record import parse_practice_record
@@ -41,6 +42,7 @@ TAXONOMIES = [
 ]
 
 
+@translation.override("en")
 def load_taxonomies() -> None:
     """Themes, target groups, intervention areas, programmes and stakeholders: what
     practices and events refer to (also the base of perf/benchdata.py)."""
@@ -82,8 +84,8 @@ def _load_practice(record: Record, **from_seed: str) -> Practice:
         Indicator.objects.update_or_create(
             practice=practice, label=values.pop("label"), defaults=values
         )
-    for translation in record.children("translations", "translation"):
-        _set_translation(practice, translation)
+    for translated in record.children("translations", "translation"):
+        _set_translation(practice, translated)
     return practice
 
 
@@ -180,7 +182,10 @@ def load_accounts(password: str) -> list[str]:
 
 
 @transaction.atomic
+@translation.override("en")
 def load_demo(accounts_password: str | None) -> None:
+    # In English whatever the caller's language: a category's untranslated column, which
+    # django-modeltranslation fills from the active language on save, keeps its English name.
     load_reference_data(apps)
     load_taxonomies()
     nador = load_nador_practice()

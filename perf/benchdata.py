@@ -86,7 +86,9 @@ class BenchData:
         self.texts = TextMaker(self.rng)
         self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
         self.programmes = list(
-            Programme.objects.filter(name__in=PROGRAMMES).values_list("id", flat=True)
+            Programme.objects.filter(slug__in=[slugify(name) for name in PROGRAMMES]).values_list(
+                "id", flat=True
+            )
         )
 
     def stakeholders(self, first_id: int) -> Iterator[dict]:
@@ -233,7 +235,8 @@ def _through(model, field: str) -> str:
 def load_programmes() -> None:
     load_taxonomies()
     for name in PROGRAMMES:
-        Programme.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+        # English only: the pages of other languages fall back to it.
+        Programme.objects.get_or_create(slug=slugify(name), defaults={"name_en": name})
 
 
 def generate(practices: int, seed: int = 1, report: Callable[[str], None] = print) -> dict:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from practices.models import (
@@ -13,6 +14,7 @@ from practices.models import (
     TargetGroup,
     Theme,
 )
+from practices.names import in_every_language
 from reports.resources.practices import PracticeResource
 from search import index
 
@@ -59,9 +61,11 @@ class PracticeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         index.refresh_after_change(form.instance)
 
 
-class TaxonomyAdmin(admin.ModelAdmin):
+# TranslationAdmin shows one field per language (name_en, name_fr...). Not its tabbed
+# variant: that one loads jQuery UI from a CDN, which the Content-Security-Policy refuses.
+class TaxonomyAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
-    search_fields = ["name", "slug", "description"]
+    search_fields = [*in_every_language("name"), "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -70,12 +74,12 @@ for taxonomy in (Theme, TargetGroup, InterventionArea, Programme):
 
 
 @admin.register(GcmObjective)
-class GcmObjectiveAdmin(admin.ModelAdmin):
+class GcmObjectiveAdmin(TranslationAdmin):
     list_display = ["number", "short_title", "title"]
-    search_fields = ["short_title", "title"]
+    search_fields = [*in_every_language("short_title"), *in_every_language("title")]
 
 
 @admin.register(GuidingPrinciple)
-class GuidingPrincipleAdmin(admin.ModelAdmin):
+class GuidingPrincipleAdmin(TranslationAdmin):
     list_display = ["title", "slug"]
-    search_fields = ["title"]
+    search_fields = in_every_language("title")

@@ -7,31 +7,42 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from practices.languages import localise
 from practices.models import Practice
+from search import dimensions
 from search.filters import PracticeFilter
 
 FEED_SIZE = 30
+PORTAL_TITLE = _("Good practices of the Nador partners' portal")
 
 
 class PracticeFeed(Feed):
     feed_type = Atom1Feed
-    title = _("Good practices of the Nador partners' portal")
     subtitle = _("Practices published in the knowledge base, newest first.")
 
-    def get_object(self, request, *args, **kwargs):
-        return request.GET.copy()
+    def get_object(self, request, *args, **kwargs) -> PracticeFilter:
+        return PracticeFilter(request.GET.copy(), queryset=Practice.objects.published())
 
-    def link(self, params) -> str:
-        query = params.urlencode()
+    def title(self, filterset: PracticeFilter) -> str:
+        """The portal's feed, or the feed of what it is filtered by, named in the language
+        of the feed's address: "Good practices of ...: Intercultural dialogue"."""
+        labels = filter_labels(filterset)
+        if not labels:
+            return str(PORTAL_TITLE)
+        return gettext("Good practices of the Nador partners' portal: %(filters)s") % {
+            "filters": ", ".join(labels)
+        }
+
+    def link(self, filterset: PracticeFilter) -> str:
+        query = filterset.data.urlencode()
         return reverse("practices:list") + (f"?{query}" if query else "")
 
-    def items(self, params):
-        practices = PracticeFilter(params, queryset=Practice.objects.published()).qs
-        return localise(practices.order_by("-published_at", "pk")[:FEED_SIZE], get_language())
+    def items(self, filterset: PracticeFilter):
+        practices = filterset.qs.order_by("-published_at", "pk")[:FEED_SIZE]
+        return localise(practices, get_language())
 
     def item_title(self, practice: Practice) -> str:
         return practice.shown.title
@@ -44,3 +55,16 @@ class PracticeFeed(Feed):
 
     def item_updateddate(self, practice: Practice):
         return practice.updated_at
+
+
+def filter_labels(filterset: PracticeFilter) -> list[str]:
+    """The labels of the filters in use, as the list's chips show them; the words searched
+    for in quotes."""
+    labels = []
+    for name, values in filterset.active().items():
+        dimension = dimensions.get(name)
+        choices = dimension.choice_labels()
+        labels += [dimension.value_label(value, choices) for value in values]
+    if filterset.search_text():
+        labels.append(f"“{filterset.search_text()}”")
+    return labels

@@ -45,6 +45,14 @@ class PracticeForm(VersionedModelForm):
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The fields' querysets were made when this module was imported, in that moment's
+        # language: taken again, the boxes come in the order of the page's language.
+        for name in (*TAXONOMY_FIELDS, "programme"):
+            field = self.fields[name]
+            field.queryset = field.queryset.model._default_manager.all()
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")

@@ -21,15 +21,18 @@ def translated_text(practice: Practice, translation: PracticeTranslation) -> Sho
 def localise(practices: Iterable[Practice], language: str) -> list[Practice]:
     """Set `practice.shown` on each practice for a reader of `language`."""
     practices = list(practices)
-    wanted = [p.pk for p in practices if p.language != language]
     translations = {}
-    if wanted:
+    if practices:
+        # Asked even when every practice is in `language`: a page costs as many queries
+        # in every language.
         rows = PracticeTranslation.objects.published().filter(
-            practice_id__in=wanted, language=language
+            practice_id__in=[p.pk for p in practices], language=language
         )
         translations = {row.practice_id: row for row in rows}
     for practice in practices:
         translation = translations.get(practice.pk)
+        if translation is not None and translation.language == practice.language:
+            translation = None  # a translation into the practice's own language is not one
         practice.shown = translated_text(practice, translation) if translation else practice.shown
     return practices
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from practices.names import localised
 from publishing.workflow import (
     InvalidTransition,
     Publishable,
@@ -34,12 +35,32 @@ __all__ = [
 ]
 
 
+class InNameOrder(models.Manager):
+    """Categories in the alphabetical order of their names in the page's language.
+
+    Meta.ordering would sort by the language's column alone, where a missing translation is
+    NULL: first on SQLite, last on PostgreSQL. Sorting by the name shown (English where
+    there is no translation) gives one order on both."""
+
+    # A class attribute, not an argument: related managers are made from the class alone.
+    field = "name"
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().order_by(localised(self.field), "pk")
+
+
+class InTitleOrder(InNameOrder):
+    field = "title"
+
+
 class Taxonomy(models.Model):
     """A named category of the knowledge base, addressed by its slug in URLs and imports."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = InNameOrder()
 
     class Meta:
         abstract = True
@@ -101,6 +122,8 @@ class GuidingPrinciple(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=200)
+
+    objects = InTitleOrder()
 
     class Meta:
         ordering = ["title"]

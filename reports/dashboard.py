@@ -15,6 +15,7 @@ from django_countries import countries
 
 from events.models import Event, EventSeries, ParticipantCount
 from practices.models import Indicator, Practice, StakeholderRole
+from practices.names import localised
 from publishing.workflow import Status
 from reports.selection import selected_events, selected_practices
 from stakeholders.models import Stakeholder, StakeholderKind
@@ -58,6 +59,18 @@ def _grouped(queryset: QuerySet, key: str, labels=None) -> list[Bar]:
     return _bars((labels(row[key]) if labels else row[key], row["count"]) for row in grouped)
 
 
+def _by_category(queryset: QuerySet, path: str, field: str = "name") -> list[Bar]:
+    """Practices counted once per category at `path` (themes...), labelled by its name in
+    the page's language: the plain `themes__name` would read the untranslated column."""
+    grouped = (
+        queryset.exclude(**{f"{path}__isnull": True})
+        .values(f"{path}__pk")
+        .annotate(label=localised(f"{path}__{field}"), count=Count("pk", distinct=True))
+        .order_by("-count", "label")
+    )
+    return _bars((row["label"], row["count"]) for row in grouped)
+
+
 def practice_tables(practices: QuerySet) -> list[Table]:
     status_labels = dict(Status.choices)
     kinds = dict(StakeholderKind.choices)
@@ -65,7 +78,7 @@ def practice_tables(practices: QuerySet) -> list[Table]:
         Table(
             _("Practices by status"), _grouped(practices, "status", status_labels.get), "practices"
         ),
-        Table(_("Practices by theme"), _grouped(practices, "themes__name"), "practices"),
+        Table(_("Practices by theme"), _by_category(practices, "themes"), "practices"),
         Table(
             _("Practices by GCM objective"),
             _objectives(practices),
@@ -73,7 +86,7 @@ def practice_tables(practices: QuerySet) -> list[Table]:
         ),
         Table(
             _("Practices by guiding principle"),
-            _grouped(practices, "principles__title"),
+            _by_category(practices, "principles", "title"),
             "practices",
         ),
         Table(
@@ -81,10 +94,10 @@ def practice_tables(practices: QuerySet) -> list[Table]:
         ),
         Table(_("Practices by city"), _grouped(practices.exclude(city=""), "city"), "practices"),
         Table(
-            _("Practices by target group"), _grouped(practices, "target_groups__name"), "practices"
+            _("Practices by target group"), _by_category(practices, "target_groups"), "practices"
         ),
         Table(
-            _("Practices by area of intervention"), _grouped(practices, "areas__name"), "practices"
+            _("Practices by area of intervention"), _by_category(practices, "areas"), "practices"
         ),
         Table(
             _("Practices by kind of stakeholder taking part"),
@@ -97,14 +110,11 @@ def practice_tables(practices: QuerySet) -> list[Table]:
 def _objectives(practices: QuerySet) -> list[Bar]:
     grouped = (
         practices.exclude(objectives__isnull=True)
-        .values("objectives__number", "objectives__short_title")
-        .annotate(count=Count("pk", distinct=True))
+        .values("objectives__number")
+        .annotate(title=localised("objectives__short_title"), count=Count("pk", distinct=True))
         .order_by("objectives__number")
     )
-    return _bars(
-        (f"{row['objectives__number']}. {row['objectives__short_title']}", row["count"])
-        for row in grouped
-    )
+    return _bars((f"{row['objectives__number']}. {row['title']}", row["count"]) for row in grouped)
 
 
 def stakeholder_table(practices: QuerySet, events: QuerySet) -> Table:

@@ -22,63 +22,14 @@ from datetime import date
 from functools import cached_property, lru_cache
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, ExtractYear
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from practices.models import Practice, PracticeTranslation
-
-MIN_YEAR, MAX_YEAR = 1950, 2100
-
-
-class AnyValuesField(forms.MultipleChoiceField):
-    """Several free values (cities): any value is accepted and simply matches nothing."""
-
-    def valid_value(self, value) -> bool:
-        # NUL: PostgreSQL's text cannot hold it, so no practice can have it.
-        return len(value) <= 100 and "\x00" not in value
-
-
-class YearsField(forms.MultipleChoiceField):
-    def valid_value(self, value) -> bool:
-        # isascii(): "²" is a digit to isdigit() but not to int().
-        return value.isascii() and value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR
-
-    def clean(self, value):
-        return [int(year) for year in super().clean(value)]
-
-
-class KeysField(forms.ModelMultipleChoiceField):
-    """Records by their key. A key its model field refuses (a number beyond what the
-    database holds) is an invalid choice, like an unknown one, not a database error."""
-
-    def _check_values(self, value):
-        field = self.queryset.model._meta.get_field(self.to_field_name or "pk")
-        for key in value:
-            try:
-                field.run_validators(field.to_python(key))
-            except ValidationError:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": key},
-                ) from None
-        return super()._check_values(value)
-
-
-class KeysFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = KeysField
-
-
-class AnyValuesFilter(django_filters.MultipleChoiceFilter):
-    field_class = AnyValuesField
-
-
-class YearsFilter(django_filters.MultipleChoiceFilter):
-    field_class = YearsField
+from practices.names import is_translated, localised, localised_sql
+from search.filter_fields import AnyValuesFilter, KeysFilter, YearsFilter
 
 
 def _text(expression) -> Cast:
@@ -222,7 +173,7 @@ class Dimension:
                 f_dimension=Value(self.name),
                 f_value=_text(F(self.path)),
                 f_key=_text(F(f"{self.path}__{self.key}" if related else self.path)),
-                f_title=_text(F(f"{self.path}__{self.title}" if related else self.path)),
+                f_title=_text(self._title() if related else F(self.path)),
             )
             .values("f_dimension", "f_value", "f_key", "f_title")
             .annotate(f_count=Count("pk", distinct=self.repeats))
@@ -230,18 +181,25 @@ class Dimension:
             .order_by()
         )
 
+    def _title(self):
+        """An option's title in the page's language where it is translated (a theme's
+        name); as it is otherwise (a stakeholder's name)."""
+        path = f"{self.path}__{self.title}"
+        return localised(path) if is_translated(self.model, self.title) else F(path)
+
     def labels_sql(self, quote) -> tuple[str, list] | None:
         """SELECT dimension, value, key, title of every option record, joined to the bitmap
-        index's counts; None for a dimension of column values. Names from _meta, quoted."""
+        index's counts; None for a dimension of column values. Names from _meta, quoted;
+        the title in the page's language, like `counted`."""
         if self.model is None:
             return None
         meta = self.model._meta
-        columns = [
-            meta.pk.column,
-            meta.get_field(self.key).column,
-            meta.get_field(self.title).column,
-        ]
-        selected = ", ".join(f"{quote(column)}::text" for column in columns)
+        if is_translated(self.model, self.title):
+            title = localised_sql(self.model, self.title, quote)
+        else:
+            title = quote(meta.get_field(self.title).column)
+        columns = [quote(meta.pk.column), quote(meta.get_field(self.key).column), title]
+        selected = ", ".join(f"({column})::text" for column in columns)
         return f"SELECT %s, {selected} FROM {quote(meta.db_table)}", [self.name]  # noqa: S608
 
     def index_selection(self, table: str, values: list[str]) -> tuple[str, list]:
@@ -274,6 +232,12 @@ class Dimension:
 
     def option_label(self, key: str, title: str, choices: dict[str, str]) -> str:
         return self.label_format.format(key=key, label=choices.get(key) or title)
+
+    def value_label(self, value, choices: dict[str, str]) -> str:
+        """The label of a cleaned filter value: a record's title in the page's language
+        (through its translated field's descriptor), a column value's choice label."""
+        title = str(getattr(value, self.title)) if self.model is not None else str(value)
+        return self.option_label(self.key_of(value), title, choices)
 
     def sort_key(self, choices: dict[str, str]):
         if self.order == "number":

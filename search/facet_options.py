@@ -72,8 +72,7 @@ def _mark_selected(dimension, values: list, options: list[FacetOption], choices:
         if key in shown:
             shown[key].selected = True
             continue
-        title = str(getattr(value, dimension.title)) if dimension.model else str(value)
-        options.append(FacetOption(key, dimension.option_label(key, title, choices), 0, True))
+        options.append(FacetOption(key, dimension.value_label(value, choices), 0, True))
 
 
 def _most_used(options: list[FacetOption]) -> list[FacetOption]:

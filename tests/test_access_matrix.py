@@ -182,6 +182,10 @@ TABLE: dict[str, Row] = {
     # Review by coordinators
     "review:queue": Row("none", COORDINATORS),
     "review:detail": Row("work", (LOGIN, 403, 403, by_status(200))),
+    "review:translation": Row("translation", (LOGIN, 403, 403, by_status(200))),
+    "review:decide_translation": Row(
+        "translation_decision", EVERYONE_405, (LOGIN, 403, 403, translation_decision)
+    ),
     "review:decide": Row("decision", EVERYONE_405, (LOGIN, 403, 403, decision_outcome)),
     "review:revert": Row("work_version", EVERYONE_405, (LOGIN, 403, 403, by_case(302))),
     "review:stakeholder_history": Row("stakeholder", (LOGIN, 403, 403, by_case(200))),

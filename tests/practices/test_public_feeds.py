@@ -4,7 +4,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from practices.models import Status
+from practices.models import Status, Theme
 from tests import public_data
 from tests.test_public_statuses import sitemap_locations
 
@@ -72,3 +72,26 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_private_areas_out(client, db
     assert "Sitemap: http://testserver/sitemap.xml" in body
     assert "Disallow: /*/workspace/" in body
     assert "admin" not in body
+
+
+def feed_title(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return ElementTree.fromstring(response.content).findtext(f"{ATOM}title")
+
+
+def test_a_filtered_feed_is_titled_with_its_categories_in_the_feeds_language(client, kb):
+    Theme.objects.filter(slug="dialogue").update(name_fr="Dialogue interculturel")
+    title = feed_title(client, "/fr/practices/feed/?theme=dialogue&objective=17")
+    assert title.startswith("Bonnes pratiques du portail des partenaires de Nador")
+    assert "Dialogue interculturel" in title
+    assert "17. Éliminer les discriminations" in title
+    assert "Intercultural dialogue" not in title
+    assert "Eliminate" not in title
+
+
+def test_an_unfiltered_feed_keeps_the_portals_title(client, kb):
+    assert feed_title(client, "/en/practices/feed/") == (
+        "Good practices of the Nador partners' portal"
+    )
+    assert "Intercultural dialogue" in feed_title(client, "/en/practices/feed/?theme=dialogue")
