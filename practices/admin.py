@@ -9,6 +9,7 @@ from practices.models import (
     Indicator,
     InterventionArea,
     Practice,
+    PracticeTranslation,
     Programme,
     StakeholderRole,
     TargetGroup,
@@ -28,6 +29,15 @@ class StakeholderRoleInline(admin.TabularInline):
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
+
+
+class TranslationInline(admin.StackedInline):
+    """Translations written in the admin are as reviewed as the superuser makes them:
+    the status is a field here, the workspace's review is the partners' way."""
+
+    model = PracticeTranslation
+    extra = 0
+    fields = ["language", "status", "title", "summary", "impact", "lessons_learnt"]
 
 
 @admin.register(Practice)
@@ -53,11 +63,12 @@ class PracticeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     filter_horizontal = ["themes", "objectives", "principles", "target_groups", "areas"]
     readonly_fields = ["created_at", "updated_at", "created_by", "updated_by"]
     date_hierarchy = "published_at"
-    inlines = [StakeholderRoleInline, IndicatorInline]
+    inlines = [StakeholderRoleInline, IndicatorInline, TranslationInline]
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        # After the inlines, so that the stakeholder names are in the search vector.
+        # After the inlines, so that the stakeholder names and the approved translations
+        # are in the search vector.
         index.refresh_after_change(form.instance)
 
 

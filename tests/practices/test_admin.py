@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.conftest import logged_in
+from tests.conftest import logged_in, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +24,11 @@ def test_superuser_can_open_the_admin_export_of_practices(superuser):
     client = logged_in(superuser)
     response = client.get(reverse("admin:practices_practice_export"))
     assert response.status_code == 200
+
+
+def test_the_practice_admin_shows_its_translations(superuser, asticude):
+    practice = make_practice(asticude, "Cafés", language="fr")
+    practice.translations.create(language="en", title="Cafes in English", summary="S")
+    url = f"/admin/practices/practice/{practice.pk}/change/"
+    page = logged_in(superuser).get(url).content.decode()
+    assert 'name="translations-0-title"' in page and "Cafes in English" in page
