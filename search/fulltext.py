@@ -194,7 +194,7 @@ def snippets(practices, text: str) -> dict[int, SafeString]:
     else:
         words = folding.query_words(text)
         found = {p.pk: _highlight_words(p.shown.summary, words) for p in practices}
-    return {p.pk: _in_language(_marked(found[p.pk]), p) for p in practices}
+    return {p.pk: _in_language(_marked(found.get(p.pk) or ""), p) for p in practices}
 
 
 HEADLINES_SQL = (

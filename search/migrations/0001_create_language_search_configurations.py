@@ -57,11 +57,19 @@ SETUP = [
         SELECT setweight(nador_tsvector('en', names) || nador_tsvector('fr', names)
             || nador_tsvector('es', names) || nador_tsvector('ar', names), 'C')
     $$""",
+    # Each language's query once: a word that stems alike in several languages (most
+    # names, "tramontane") would otherwise count several times in the planner's estimate of
+    # the matches, which then picks a parallel plan for a few hundred rows. NULL, matching
+    # nothing, when every word is a stop word in every language.
     """CREATE FUNCTION nador_query(words text) RETURNS tsquery
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT websearch_to_tsquery('nador_en', words) || websearch_to_tsquery('nador_fr', words)
-            || websearch_to_tsquery('nador_es', words)
-            || websearch_to_tsquery('nador_ar', nador_arabic(words))
+        SELECT string_agg(DISTINCT '(' || query || ')', ' | ')::tsquery
+        FROM unnest(ARRAY[
+            websearch_to_tsquery('nador_en', words), websearch_to_tsquery('nador_fr', words),
+            websearch_to_tsquery('nador_es', words),
+            websearch_to_tsquery('nador_ar', nador_arabic(words))
+        ]::text[]) AS query
+        WHERE query <> ''
     $$""",
     """CREATE FUNCTION nador_config(language text) RETURNS regconfig
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -167,3 +167,9 @@ def test_the_bulk_vectors_are_the_vectors_of_a_save_with_translations(asticude):
         vector = str(vectors[practice.pk])
         assert "'recit'" in vector and "'relat'" in vector and "'مهاجر'" in vector
         assert "'stori'" not in vector  # the translation awaiting review
+
+
+def test_a_search_without_any_word_finds_nothing_and_fails_nothing(client, asticude):
+    make_practice(asticude, "Workshop", summary="Migrants of Nador.")
+    fulltext.write_vectors(Practice.objects.all())
+    assert found(client, "!!! ??? -") == []
