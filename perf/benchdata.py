@@ -4,6 +4,7 @@
 and stakeholder roles, and events with organisers and participant counts, all marked
 `is_sample` and with slugs starting with ``bench-`` so that `clear()` finds them again.
 
+A third of the practices get one or two approved translations into other languages.
 The rows go in with COPY on PostgreSQL (100,000 practices in well under two minutes),
 executemany elsewhere (perf/rows.py); their words and places are in perf/vocabulary.py.
 Derived data (search vectors, facet keys) is filled once at the end, in bulk, by
@@ -72,6 +73,7 @@ STATUS_WEIGHTS = {
     Status.ARCHIVED: 2,
 }
 LANGUAGE_WEIGHTS = {"en": 50, "fr": 30, "es": 15, "ar": 5}
+TRANSLATED_SHARE = 1 / 3
 
 
 # -- the data set ----------------------------------------------------------------------------
@@ -84,6 +86,11 @@ class BenchData:
         self.event_count = min(20_000, max(20, int(practices * EVENTS_PER_PRACTICE)))
         self.rng = random.Random(seed)
         self.texts = TextMaker(self.rng)
+        # Translations draw from a stream of their own, so that the rest of the data set
+        # is the one measured before practices had translations.
+        self.translation_rng = random.Random(seed + 1)
+        self.translation_texts = TextMaker(self.translation_rng, languages=list(TITLE_WORDS))
+        self.originals: list[tuple[int, str, str, int, str]] = []
         self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
         self.programmes = list(
             Programme.objects.filter(slug__in=[slugify(name) for name in PROGRAMMES]).values_list(
@@ -131,9 +138,10 @@ class BenchData:
             start = date(2010, 1, 1) + timedelta(days=self.rng.randrange(16 * 365))
             created = self.now - timedelta(minutes=n)
             city = self.city(country)
-            title_words = TITLE_WORDS.get(language, TITLE_WORDS["en"]).split()
+            title_words = TITLE_WORDS[text_language].split()
             title = f"{self.rng.choice(title_words)} {city} {n}"
             rare = self.rng.choices(RARE, weights=rare_weights)[0] if n % 3 == 0 else ""
+            self.originals.append((first_id + n, language, city, n, rare))
             yield {
                 "id": first_id + n,
                 "title": title,
@@ -161,6 +169,31 @@ class BenchData:
                 "updated_at": created,
                 "published_at": created if status == Status.PUBLISHED else None,
             }
+
+    def translations(self, first_id: int) -> Iterator[dict]:
+        """A third of the practices, in the order written, get one or two approved
+        translations into other languages, with the rare word of their original."""
+        rng, texts, next_id = self.translation_rng, self.translation_texts, first_id
+        for practice_id, language, city, n, rare in self.originals:
+            if rng.random() >= TRANSLATED_SHARE:
+                continue
+            others = [code for code in TITLE_WORDS if code != language]
+            for target in sorted(rng.sample(others, rng.randint(1, 2))):
+                yield {
+                    "id": next_id,
+                    "practice_id": practice_id,
+                    "language": target,
+                    "title": f"{rng.choice(TITLE_WORDS[target].split())} {city} {n}",
+                    "summary": texts.text(target, rng.randint(1000, 2500), rare),
+                    "impact": texts.text(target, rng.randint(1000, 2500)),
+                    "lessons_learnt": texts.text(target, rng.randint(800, 2000)),
+                    "indicator_labels": "{}",
+                    "status": Status.PUBLISHED,
+                    "review_comment": "",
+                    "updated_by_id": None,
+                    "updated_at": self.now,
+                }
+                next_id += 1
 
     def links(self, practice_ids: range, column: str, targets: list[int], low: int, high: int):
         weights = zipf(len(targets), 0.8)
@@ -257,6 +290,10 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
             Practice._meta.db_table, data.practices(first, stakeholder_ids)
         )
         report(f"{counts['practices']} practices written")
+        counts["translations"] = insert_rows(
+            PracticeTranslation._meta.db_table,
+            data.translations(next_id(PracticeTranslation._meta.db_table)),
+        )
         for taxonomy in dimensions.taxonomies():
             field = taxonomy.relation
             targets = list(taxonomy.model.objects.values_list("id", flat=True))
@@ -281,8 +318,20 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
         counts["event_practices"] = insert_rows(
             _through(Event, "practices"), data.event_links(event_ids, "practice_id", list(ids), 3)
         )
-        models = [Stakeholder, Practice, StakeholderRole, Event, ParticipantCount]
-        reset_sequences([model._meta.db_table for model in models] + _link_tables())
+        models = [
+            Stakeholder,
+            Practice,
+            PracticeTranslation,
+            StakeholderRole,
+            Event,
+            ParticipantCount,
+        ]
+        tables = [model._meta.db_table for model in models] + _link_tables()
+        reset_sequences(tables)
+        # After --clear, autovacuum may have analysed the emptied tables: the derived data,
+        # planned for empty tables, would then take many minutes to compute (nested loops
+        # over 100,000 practices). ANALYZE counts this transaction's own new rows.
+        analyse(tables)
         index.refresh_all()
     analyse()
     return counts
@@ -295,11 +344,12 @@ def _link_tables() -> list[str]:
     ]
 
 
-def analyse() -> None:
-    """Fresh planner statistics, so the first benchmark does not plan on empty tables."""
+def analyse(tables: list[str] | None = None) -> None:
+    """Fresh planner statistics (of these tables, or of all), so that nothing is planned
+    for empty tables."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute(f"ANALYZE {', '.join(tables or [])}")
 
 
 def bench_practices():
@@ -330,7 +380,7 @@ def clear(prefix: str = PREFIX) -> int:
     ]
     statements += [
         f"DELETE FROM {PracticeSearch._meta.db_table} WHERE practice_id IN ({bench_practices})",
-        # An import of bench practices brings their translations (reports/resources).
+        # The bench's own translations, and those an import of bench practices brings.
         f"DELETE FROM {PracticeTranslation._meta.db_table} "
         f"WHERE practice_id IN ({bench_practices})",
         f"DELETE FROM {Practice._meta.get_field('indicators').related_model._meta.db_table} "

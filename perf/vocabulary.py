@@ -63,11 +63,22 @@ WORDS = {
         "campaña festival taller mediación voluntarios acogida albergue asistencia jurídica "
         "diáspora remesas retorno reintegración temporeros agricultura pesca frontera"
     ),
+    # Only translations are written in Arabic: the original texts of practices marked
+    # Arabic are in English, as they were before translations came (same bench data).
+    "ar": _words(
+        "المهاجرين الهجرة المجتمع المحلي الإدماج مشروع المدينة الحوار الاجتماعي التعايش "
+        "الاندماج السكان البلدية التكوين الصحفيين الشباب النساء التمييز الولوج الخدمات "
+        "التعاون الشبكة التحسيس الحقوق اللاجئين اللجوء التعليم التشغيل الصحة السكن الثقافة "
+        "الإعلام السرد القدرات الشركاء المدني الفاعلين الخرائط البحث الاستراتيجية السياسة "
+        "الحكامة الحملة المهرجان الورشة الوساطة المتطوعين الاستقبال الإيواء المساعدة "
+        "القانونية الجالية التحويلات العودة الموسميين الفلاحة الصيد الحدود"
+    ),
 }
 GLUE = {
     "en": _words("the of and to in for with by on from at a"),
     "fr": _words("le la les de des et pour avec par dans sur du un une"),
     "es": _words("el la los las de del y para con por en sobre un una"),
+    "ar": _words("في من إلى على مع عن و حول لدى عبر"),
 }
 # Rare words: one practice in three gets one, so a search for the rarest finds a few dozen.
 RARE = _words(
@@ -79,7 +90,9 @@ TITLE_WORDS = {
     "en": "Dialogue Inclusion Voices Bridges Spaces Welcome Together Rights Stories Futures",
     "fr": "Dialogue Inclusion Voix Ponts Espaces Accueil Ensemble Droits Récits Avenirs",
     "es": "Diálogo Inclusión Voces Puentes Espacios Acogida Juntos Derechos Relatos Futuros",
+    "ar": "حوار إدماج أصوات جسور فضاءات استقبال معا حقوق حكايات مستقبل",
 }
+ORIGINAL_LANGUAGES = ("en", "fr", "es")
 
 
 def zipf(n: int, s: float = 1.0) -> list[float]:
@@ -90,11 +103,16 @@ class TextMaker:
     """Texts of realistic length from a pre-built pool of sentences, so that 300,000
     texts of 1,000-2,500 characters cost seconds, not minutes."""
 
-    def __init__(self, rng: random.Random, sentences_per_language: int = 1_500) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        sentences_per_language: int = 1_500,
+        languages=ORIGINAL_LANGUAGES,
+    ) -> None:
         self.rng = rng
         self.pool = {
             language: [self._sentence(language) for _ in range(sentences_per_language)]
-            for language in WORDS
+            for language in languages
         }
 
     def _sentence(self, language: str) -> str:

@@ -1,39 +1,45 @@
-"""Full-text search over practices.
+"""Full-text search over practices, in the language of each text.
 
-On PostgreSQL a stored, weighted search vector (title A, summary B, the rest C) in the
-``nador_search`` text search configuration: the 'simple' dictionary behind ``unaccent``,
-so that "cafes" finds "cafés" in French and Spanish texts. Both are created by the
-migration 0003; the vectors live in a narrow table of their own, PracticeSearch (0007).
-Elsewhere (SQLite in development) a case-insensitive ``icontains`` over the same fields.
+On PostgreSQL a stored, weighted vector per practice (title A, summary B, the rest C) in
+the narrow table PracticeSearch (practices migration 0007). The original text goes in with
+the configuration of its language (nador_en, nador_fr, nador_es, nador_ar: the language's
+stemmer behind unaccent, Arabic normalised first), each approved translation with that of
+its own, and the city and the stakeholders' names with all four, since a name is written
+the same in every language. A query is matched in the four languages at once
+(nador_query()), so "migrante" finds "migrantes" and "integration" "intégration". The SQL
+functions are those of the search app's migration 0001.
+
+Elsewhere (SQLite in development) every word must be part of the original or an approved
+translation, compared folded: without case, accents or Arabic vowel marks
+(search/folding.py).
 """
 
 from __future__ import annotations
 
-import re
-
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.lookups import Contains
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
-from practices.models import Practice, PracticeSearch, StakeholderRole
+from practices.languages import localise
+from practices.models import PracticeTranslation, StakeholderRole, Status
+from search import folding
 
-SEARCH_CONFIG = "nador_search"
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 40
 # Private-use characters mark the highlighted words: they survive escaping unchanged and
@@ -41,6 +47,9 @@ SNIPPET_WORDS = 40
 # then given its <mark> tags.
 START_SEL = "\ue000"
 STOP_SEL = "\ue001"
+HEADLINE_OPTIONS = (
+    f"StartSel={START_SEL}, StopSel={STOP_SEL}, MaxWords={SNIPPET_WORDS}, MinWords=15"
+)
 TEXT_FIELDS = ["title", "summary", "impact", "lessons_learnt", "city"]
 
 
@@ -52,29 +61,35 @@ def clean_query(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
-def _stakeholder_names():
-    names = (
-        StakeholderRole.objects.filter(practice=OuterRef("pk"))
-        .values("practice")
-        .annotate(names=StringAgg("stakeholder__name", " "))
-        .values("names")
-    )
-    return Coalesce(Subquery(names), Value(""), output_field=TextField())
-
-
-def search_vector_expression():
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector(
-            "impact",
-            "lessons_learnt",
-            "city",
-            _stakeholder_names(),
-            weight="C",
-            config=SEARCH_CONFIG,
-        )
-    )
+# The vectors of practices, written into their narrow table in one statement: the names
+# of each practice's stakeholders and its approved translations are aggregated in one pass
+# each (hash joins) rather than by a subquery per practice, which takes minutes at scale.
+# {practices}, {roles} and {translations} restrict each part to some practices, or to none.
+VECTORS_SQL = """
+INSERT INTO practices_practicesearch (practice_id, vector)
+SELECT p.id,
+    nador_text_vector(p.language, p.title, p.summary, concat_ws(' ', p.impact, p.lessons_learnt))
+    || coalesce(t.vector, '')
+    || nador_names_vector(concat_ws(' ', p.city, n.names))
+FROM practices_practice AS p LEFT JOIN (
+    SELECT r.practice_id, string_agg(s.name, ' ' ORDER BY s.name) AS names
+    FROM practices_stakeholderrole AS r
+    JOIN stakeholders_stakeholder AS s ON s.id = r.stakeholder_id
+    {roles}
+    GROUP BY r.practice_id
+) AS n ON n.practice_id = p.id LEFT JOIN (
+    SELECT t.practice_id, nador_tsvector_agg(nador_text_vector(t.language, t.title, t.summary,
+        concat_ws(' ', t.impact, t.lessons_learnt)) ORDER BY t.language) AS vector
+    FROM practices_practicetranslation AS t
+    WHERE t.status = '{published}' {translations}
+    GROUP BY t.practice_id
+) AS t ON t.practice_id = p.id
+{practices}
+ON CONFLICT (practice_id) DO UPDATE SET vector = EXCLUDED.vector
+"""
+ALL_VECTORS_SQL = VECTORS_SQL.format(
+    practices="", roles="", translations="", published=Status.PUBLISHED.value
+)
 
 
 def write_vectors(practices: QuerySet) -> int:
@@ -82,37 +97,17 @@ def write_vectors(practices: QuerySet) -> int:
     INSERT ... SELECT whatever their number. A no-op outside PostgreSQL."""
     if not uses_postgres():
         return 0
-    vectors = practices.order_by().annotate(v=search_vector_expression()).values_list("pk", "v")
-    select, params = vectors.query.sql_with_params()
-    table = PracticeSearch._meta.db_table
+    ids, params = practices.order_by().values("pk").query.sql_with_params()
+    sql = VECTORS_SQL.format(
+        practices=f"WHERE p.id IN ({ids})",
+        roles=f"WHERE r.practice_id IN ({ids})",
+        translations=f"AND t.practice_id IN ({ids})",
+        published=Status.PUBLISHED.value,
+    )
     with connection.cursor() as cursor:
-        # The SELECT is Django's own compilation of the queryset; values are parameters.
-        cursor.execute(
-            f"INSERT INTO {table} (practice_id, vector) {select} "  # noqa: S608
-            "ON CONFLICT (practice_id) DO UPDATE SET vector = EXCLUDED.vector",
-            params,
-        )
+        # The id subquery is Django's own compilation of the queryset; values are parameters.
+        cursor.execute(sql, [*params, *params, *params])
         return cursor.rowcount
-
-
-# The vector of search_vector_expression() for every practice at once: the names of each
-# practice's stakeholders aggregated in one pass (a hash join) rather than by a subquery
-# per practice, which takes minutes at scale. A test holds the two equal.
-ALL_VECTORS_SQL = """
-INSERT INTO practices_practicesearch (practice_id, vector)
-SELECT p.id,
-    setweight(to_tsvector('nador_search', coalesce(p.title, '')), 'A')
-    || setweight(to_tsvector('nador_search', coalesce(p.summary, '')), 'B')
-    || setweight(to_tsvector('nador_search', concat_ws(' ',
-        p.impact, p.lessons_learnt, p.city, n.names)), 'C')
-FROM practices_practice AS p LEFT JOIN (
-    SELECT r.practice_id, string_agg(s.name, ' ') AS names
-    FROM practices_stakeholderrole AS r
-    JOIN stakeholders_stakeholder AS s ON s.id = r.stakeholder_id
-    GROUP BY r.practice_id
-) AS n ON n.practice_id = p.id
-ON CONFLICT (practice_id) DO UPDATE SET vector = EXCLUDED.vector
-"""
 
 
 def write_all_vectors() -> int:
@@ -124,24 +119,50 @@ def write_all_vectors() -> int:
         return cursor.rowcount
 
 
-def _search_query(text: str) -> SearchQuery:
-    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+class AnyLanguageQuery(SearchQuery):
+    """The words of a search box (websearch syntax) in the four languages at once."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, search_type="websearch")
+        self.function = "nador_query"
+
+
+class Folded(Func):
+    """A text without case, accents or Arabic vowel marks, on SQLite (search/folding.py)."""
+
+    function = folding.SQL_FUNCTION
+    output_field = TextField()
+
+
+def _contains_folded(fields: list[str], word: str) -> Q:
+    condition = Q()
+    for field in fields:
+        condition |= Q(Contains(Folded(field), word))
+    return condition
+
+
+def _translated(word: str, fields: list[str]) -> Q:
+    found = PracticeTranslation.objects.published().filter(
+        _contains_folded(fields, word), practice=OuterRef("pk")
+    )
+    return Q(Exists(found))
 
 
 def search_condition(text: str) -> Q:
     """The condition a practice meets when it matches the words of ``text``."""
     text = clean_query(text)
     if uses_postgres():
-        return Q(search__vector=_search_query(text))
+        return Q(search__vector=AnyLanguageQuery(text))
     condition = Q()
-    for word in text.split():
+    for word in folding.query_words(text):
         named = StakeholderRole.objects.filter(
-            practice=OuterRef("pk"), stakeholder__name__icontains=word
+            Contains(Folded("stakeholder__name"), word), practice=OuterRef("pk")
         )
-        any_field = Q(Exists(named))
-        for field in TEXT_FIELDS:
-            any_field |= Q(**{f"{field}__icontains": word})
-        condition &= any_field
+        condition &= (
+            Q(Exists(named))
+            | _contains_folded(TEXT_FIELDS, word)
+            | _translated(word, list(PracticeTranslation.TEXT_FIELDS))
+        )
     return condition
 
 
@@ -149,42 +170,56 @@ def rank_by_relevance(queryset, text: str):
     """Order matches best first: SearchRank on PostgreSQL, title matches first elsewhere."""
     text = clean_query(text)
     if uses_postgres():
-        rank = SearchRank(F("search__vector"), _search_query(text))
+        rank = SearchRank(F("search__vector"), AnyLanguageQuery(text))
         return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "pk")
     title_match = Q()
-    for word in text.split():
-        title_match &= Q(title__icontains=word)
+    for word in folding.query_words(text):
+        title_match &= _contains_folded(["title"], word) | _translated(word, ["title"])
     in_title = Case(When(title_match, then=Value(0)), default=Value(1), output_field=IntegerField())
     return queryset.annotate(in_title=in_title).order_by("in_title", "-published_at", "pk")
 
 
 def snippets(practices, text: str) -> dict[int, SafeString]:
-    """Escaped excerpts of each practice's summary with the matched words in <mark>."""
+    """Escaped excerpts of the summary each practice shows a reader of the page's language
+    (practices/languages.py), with the matched words in <mark>."""
     text = clean_query(text)
     if not text or not practices:
         return {}
+    practices = list(practices)
+    unlocalised = [practice for practice in practices if not hasattr(practice, "shown")]
+    if unlocalised:
+        localise(unlocalised, get_language())
     if uses_postgres():
-        headline = SearchHeadline(
-            "summary",
-            _search_query(text),
-            config=SEARCH_CONFIG,
-            start_sel=START_SEL,
-            stop_sel=STOP_SEL,
-            max_words=SNIPPET_WORDS,
-            min_words=15,
-        )
-        rows = Practice.objects.filter(pk__in=[p.pk for p in practices]).annotate(h=headline)
-        return {pk: _marked(h) for pk, h in rows.values_list("pk", "h")}
-    return {p.pk: _marked(_highlight_words(p.summary, text)) for p in practices}
+        found = _headlines(practices, text)
+    else:
+        words = folding.query_words(text)
+        found = {p.pk: _highlight_words(p.shown.summary, words) for p in practices}
+    return {p.pk: _in_language(_marked(found.get(p.pk) or ""), p) for p in practices}
 
 
-def _highlight_words(summary: str, text: str) -> str:
-    words = summary.split()
-    excerpt = " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")
-    pattern = "|".join(re.escape(word) for word in text.split() if word)
-    if not pattern:
-        return excerpt
-    return re.sub(f"({pattern})", rf"{START_SEL}\1{STOP_SEL}", excerpt, flags=re.IGNORECASE)
+HEADLINES_SQL = (
+    "SELECT v.id, ts_headline(nador_config(v.language), v.body, nador_query(%s), %s) "
+    "FROM (VALUES {rows}) AS v (id, language, body)"
+)
+
+
+def _headlines(practices, text: str) -> dict[int, str]:
+    """ts_headline of each shown summary in its language's configuration: one query."""
+    rows = ", ".join(["(%s, %s, %s)"] * len(practices))
+    params = [text, HEADLINE_OPTIONS]
+    for practice in practices:
+        params += [practice.pk, practice.shown.language, practice.shown.summary]
+    # The SQL text holds placeholders only; the texts are parameters.
+    sql = HEADLINES_SQL.format(rows=rows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def _highlight_words(summary: str, words: list[str]) -> str:
+    all_words = summary.split()
+    excerpt = " ".join(all_words[:SNIPPET_WORDS]) + (" …" if len(all_words) > SNIPPET_WORDS else "")
+    return folding.highlight(excerpt, words, START_SEL, STOP_SEL)
 
 
 def _marked(snippet: str) -> SafeString:
@@ -193,3 +228,13 @@ def _marked(snippet: str) -> SafeString:
     html = escape(snippet).replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>")
     # Safe: the text was escaped above; only our own <mark> tags were added after.
     return mark_safe(html)  # noqa: S308
+
+
+def _in_language(snippet: SafeString, practice) -> SafeString:
+    """A snippet from a translation says its language: the card marks its text with the
+    language of the original."""
+    language = practice.shown.language
+    if language == practice.language:
+        return snippet
+    # Safe: the snippet is escaped HTML and the language one of the settings' codes.
+    return mark_safe(f'<span lang="{escape(language)}" dir="auto">{snippet}</span>')  # noqa: S308

@@ -3,14 +3,16 @@
 
 Nothing in the models refreshes it: the one save path of the workspace and the review
 (publishing/saving.py), the imports (reports/), the admin and the demo and bench loaders
-call `refresh(ids)` or `refresh_all()` after they write, in their transaction.
+call `refresh(ids)` or `refresh_all()` after they write, in their transaction. A change
+to a translation (saved, approved, sent back, deleted) changes what its practice is found
+by: `refresh_after_change(translation)`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from practices.models import Practice
+from practices.models import Practice, PracticeTranslation
 from search import bitmap_index, fulltext
 from stakeholders.models import Stakeholder
 
@@ -34,10 +36,13 @@ def refresh_all() -> int:
 
 def practices_touched_by(record) -> list[int]:
     """The practices whose derived data depends on this record: a practice itself; the
-    practices of an organisation, whose name is searchable in them and whose kind is one
-    of their facets. Events change no practice's derived data."""
+    practice of a translation, whose approved text is searchable in it; the practices of
+    an organisation, whose name is searchable in them and whose kind is one of their
+    facets. Events change no practice's derived data."""
     if isinstance(record, Practice):
         return [record.pk]
+    if isinstance(record, PracticeTranslation):
+        return [record.practice_id]
     if isinstance(record, Stakeholder):
         return practices_of([record.pk])
     return []

@@ -1,10 +1,13 @@
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from events.models import Event
-from practices.models import Practice, Status, Theme
+from perf import benchdata
+from practices.models import Practice, PracticeTranslation, Status, Theme
 from stakeholders.models import Stakeholder
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +31,32 @@ def test_bench_data_is_sample_content_with_links_and_mostly_published():
     assert Stakeholder.objects.filter(slug__startswith="bench-").count() == 20
 
 
+def test_about_a_third_of_bench_practices_have_one_or_two_approved_translations():
+    run("--practices", "300", "--seed", "3")
+
+    translations = PracticeTranslation.objects.filter(practice__slug__startswith="bench-")
+    per_practice = Counter(translations.values_list("practice_id", flat=True))
+    assert 70 <= len(per_practice) <= 130
+    assert set(per_practice.values()) == {1, 2}
+    assert set(translations.values_list("status", flat=True)) == {Status.PUBLISHED}
+    assert set(translations.values_list("language", flat=True)) == {"en", "fr", "es", "ar"}
+    assert not translations.filter(language=F("practice__language")).exists()
+    arabic = translations.filter(language="ar").first()
+    assert "المهاجرين" in arabic.summary and len(arabic.summary) >= 1000
+
+
+def test_translations_leave_the_rest_of_the_bench_data_as_it_was(monkeypatch):
+    """Figures measured before translations stay comparable: translations draw from their
+    own random stream, so the practices are the same with or without them."""
+    fields = ("title", "summary", "language", "country", "status")
+    run("--practices", "40", "--seed", "7")
+    with_translations = list(Practice.objects.order_by("id").values_list(*fields))
+    monkeypatch.setattr(benchdata, "TRANSLATED_SHARE", 0)
+    run("--practices", "40", "--seed", "7", "--clear")
+    assert list(Practice.objects.order_by("id").values_list(*fields)) == with_translations
+    assert not PracticeTranslation.objects.exists()
+
+
 def test_bench_data_is_the_same_for_the_same_seed():
     run("--practices", "30", "--seed", "7")
     first = list(Practice.objects.order_by("id").values_list("title", "summary", "country"))
@@ -44,6 +73,7 @@ def test_clear_deletes_bench_data_and_keeps_other_practices(asticude):
     run("--practices", "0", "--clear")
 
     assert list(Practice.objects.values_list("slug", flat=True)) == ["real"]
+    assert not PracticeTranslation.objects.exists()
     assert not Event.objects.filter(slug__startswith="bench-").exists()
     assert not Stakeholder.objects.filter(slug__startswith="bench-").exists()
     assert Stakeholder.objects.filter(pk=asticude.pk).exists()
