@@ -3,6 +3,7 @@ coordinator approves it, and a visitor reads it on /ar/ on a small phone."""
 
 from tests.browser.conftest import assert_no_serious_axe_violations
 from tests.browser.test_partner_journey import sign_in, sign_out
+from tests.browser.test_visitor_journey import switch_language
 
 NADOR = "/practices/social-and-sustainable-nador/"
 ARABIC_TITLE = "الناظور الاجتماعية والمستدامة: الحوار بين الثقافات والإدماج الاجتماعي للمهاجرين"
@@ -17,7 +18,7 @@ def test_partner_translates_into_arabic_a_coordinator_approves_a_visitor_reads_i
     assert_no_serious_axe_violations(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_label("Title").fill(ARABIC_TITLE)
-    page.get_by_label("Summary").fill("يعزز هذا العمل قدرات أربعين من صانعي المحتوى.")
+    page.get_by_label("Summary").fill("يعزز قدرات أربعين من صانعي المحتوى ويدعم إدماج المهاجرين.")
     page.get_by_label("Indicator “Narrative creators trained”").fill("صانعو محتوى مدرَّبون")
     page.get_by_role("button", name="Save the translation").click()
     page.wait_for_load_state()
@@ -45,6 +46,18 @@ def test_partner_translates_into_arabic_a_coordinator_approves_a_visitor_reads_i
     assert page.get_by_role("link", name="اقرأ النص الأصلي").is_visible()
     assert "صانعو محتوى مدرَّبون" in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_no_serious_axe_violations(page)
+
+    # A visitor of the English list switches to Arabic and searches a singular without
+    # the article: the title has "للمهاجرين" (for the migrants).
+    page.goto("/en/practices/")
+    switch_language(page, "ar")
+    assert page.url.endswith("/ar/practices/")
+    page.locator("#id_q").fill("مهاجر")
+    page.locator(".search-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name=ARABIC_TITLE).is_visible()
+    assert page.locator(".snippet mark").count() >= 1
     assert_no_serious_axe_violations(page)
 
 
