@@ -16,6 +16,8 @@ from publishing.workflow import (
     Publishable,
     PublishableQuerySet,
     Status,
+    record_move,
+    require_comment,
 )
 
 __all__ = [
@@ -298,14 +300,6 @@ class ShownText:
         return labels.get(str(indicator.pk)) or indicator.label
 
 
-class PracticeTranslationQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
-    def awaiting_review(self):
-        return self.filter(status=Status.SUBMITTED)
-
-
 class PracticeTranslation(models.Model):
     """A practice's texts in a language other than the one it was written in.
 
@@ -348,7 +342,8 @@ class PracticeTranslation(models.Model):
 
     history = HistoricalRecords()
 
-    objects = PracticeTranslationQuerySet.as_manager()
+    # published(): approved; awaiting_review(): submitted, like practices.
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["practice", "language"]
@@ -374,21 +369,13 @@ class PracticeTranslation(models.Model):
                 _("Only a translation waiting for review can be approved or sent back."),
                 code="invalid_transition",
             )
-        self.status = to
-        self.review_comment = comment
-        self.updated_by = by
-        self._history_user = by
-        self._change_reason = f"{reason}: {comment}" if comment else reason
-        self.save()
+        record_move(self, to, by, reason, comment)
 
     def approve(self, by) -> None:
         self._decide(Status.PUBLISHED, by, "Published")
 
     def request_changes(self, by, comment: str) -> None:
-        if not comment.strip():
-            raise InvalidTransition(
-                _("Say what should change: the comment is required."), code="comment_required"
-            )
+        require_comment(comment)
         self._decide(Status.CHANGES_REQUESTED, by, "Changes requested", comment)
 
 

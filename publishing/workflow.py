@@ -28,6 +28,24 @@ class InvalidTransition(ValidationError):
     """A workflow move that the current status does not allow."""
 
 
+def require_comment(comment: str) -> None:
+    if not comment.strip():
+        raise InvalidTransition(
+            _("Say what should change: the comment is required."), code="comment_required"
+        )
+
+
+def record_move(record, to: str, by, reason: str, comment: str = "") -> None:
+    """Give a reviewed record its new status, with who moved it, when and why (the change
+    reason of its history), and save it."""
+    record.status = to
+    record.review_comment = comment
+    record.updated_by = by
+    record._history_user = by
+    record._change_reason = f"{reason}: {comment}" if comment else reason
+    record.save()
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -91,12 +109,7 @@ class Publishable(models.Model):
             )
         for field, value in changes.items():
             setattr(self, field, value)
-        self.status = to
-        self.review_comment = comment
-        self.updated_by = by
-        self._history_user = by
-        self._change_reason = f"{reason}: {comment}" if comment else reason
-        self.save()
+        record_move(self, to, by, reason, comment)
 
     def submit(self, by) -> None:
         self._move(
@@ -109,10 +122,7 @@ class Publishable(models.Model):
         )
 
     def request_changes(self, by, comment: str) -> None:
-        if not comment.strip():
-            raise InvalidTransition(
-                _("Say what should change: the comment is required."), code="comment_required"
-            )
+        require_comment(comment)
         self._move(Status.CHANGES_REQUESTED, {Status.SUBMITTED}, by, "Changes requested", comment)
 
     def archive(self, by, comment: str = "") -> None:
