@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -60,20 +60,17 @@ def edit(request: HttpRequest, slug: str, language: str) -> HttpResponse:
 def _save(request: HttpRequest, form: PracticeTranslationForm) -> bool:
     adding = form.instance._state.adding
     coordinator = is_coordinator(request.user)
-    with transaction.atomic():
-        if not adding:
-            stored = (
-                PracticeTranslation.objects.select_for_update()
-                .filter(pk=form.instance.pk)
-                .values_list("updated_at", flat=True)
-                .first()
-            )
-            if stored is None or stored.isoformat() != form.cleaned_data.get("version"):
+    try:
+        with transaction.atomic():
+            if not adding and not _still_current(form):
                 form.add_error(None, PracticeTranslationForm.stale_error())
                 return False
-        translation = form.save(commit=False)
-        reason = "Translation added" if adding else "Translation edited"
-        save_translation(translation, request.user, reason, approved=coordinator)
+            translation = form.save(commit=False)
+            reason = "Translation added" if adding else "Translation edited"
+            save_translation(translation, request.user, reason, approved=coordinator)
+    except IntegrityError:  # someone added this language's translation meanwhile
+        form.add_error(None, PracticeTranslationForm.stale_error())
+        return False
     if coordinator:
         messages.success(request, _("Saved. The translation is published with the practice."))
     else:
@@ -83,6 +80,17 @@ def _save(request: HttpRequest, form: PracticeTranslationForm) -> bool:
             _("Saved. The coordinators were told; the public reads it once they approve it."),
         )
     return True
+
+
+def _still_current(form: PracticeTranslationForm) -> bool:
+    """Lock the stored translation and check it is the version the form was opened on."""
+    stored = (
+        PracticeTranslation.objects.select_for_update()
+        .filter(pk=form.instance.pk)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    return stored is not None and stored.isoformat() == form.cleaned_data.get("version")
 
 
 @require_POST

@@ -169,3 +169,13 @@ def test_a_practice_cannot_take_the_language_of_one_of_its_translations(partner,
     assert "has a translation into this language" in response.content.decode()
     published.refresh_from_db()
     assert published.language == "en"
+
+
+def test_two_partners_adding_the_same_translation_at_once_is_no_server_error(partner, published):
+    first = client_for(partner)
+    second = client_for(partner)
+    first.get(translation_url(published))  # both opened the empty form
+    assert first.post(translation_url(published), ARABIC).status_code == 302
+    response = second.post(translation_url(published), {**ARABIC, "title": "ثاني"})
+    assert response.status_code == 409
+    assert published.translations.get().title == ARABIC["title"]
