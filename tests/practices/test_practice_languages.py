@@ -146,3 +146,27 @@ def test_the_language_facet_counts_originals_and_approved_translations(
 
     options = {o.value: o.count for o in compute_facets(QueryDict(""))["available"]}
     assert options == {"en": 2, "fr": 1}
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "note"),
+    [
+        ("fr", "fr", None),  # its own language: no note
+        ("en", "en", "translation"),
+        ("es", "es", "translation"),
+        ("ar", "fr", "original"),  # the Arabic one waits for review
+    ],
+)
+def test_each_language_reads_its_translation_or_the_original_with_a_note(
+    client, french_practice, language, shown, note
+):
+    french_practice.translations.create(
+        language="es", title="Cafés interculturales", summary="Costureras.", status="published"
+    )
+    html = page(client, language, french_practice)
+    heading = html.split("<h1", 1)[1].split(">", 1)[0]
+    assert f'lang="{shown}"' in heading
+    assert ('href="/fr/practices/' in html and 'hreflang="fr">' in html) == (note == "translation")
+    assert ('class="notice language-note"' in html) == (note is not None)
+    alternates = set(re.findall(r'<link rel="alternate" hreflang="(\w+)"', html))
+    assert alternates == {"fr", "en", "es"}
