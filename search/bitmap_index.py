@@ -105,7 +105,7 @@ def _labels_sql() -> tuple[str, list]:
 
 
 # The bitmap of the practices matching a full-text search, as long as the others: built
-# from the GIN index by the SQL function practice_search_bits (migration practices 0007),
+# from the GIN index by the SQL function practice_search_bits (migration search 0003),
 # the words matched in every language as the list matches them (search/fulltext.py).
 # No status condition: the bitmap is ANDed with that of the published practices.
 SEARCH_BITS_SQL = "SELECT practice_search_bits(nador_query(%s), length(f0.bits)) AS bits FROM f0"
