@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from practices.models import Practice
-from search import fulltext
+from search import bitmap_index, fulltext
 from tests.conftest import make_practice
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,8 @@ def test_the_bits_of_a_search_are_its_matches_and_only_them(asticude, size):
     make_practice(asticude, "Football for all")
     fulltext.write_vectors(Practice.objects.all())
     bits = search_bits("migrants", max(size, max(p.pk for p in matching) + 1))
-    if bits is None:
-        assert not fulltext.uses_postgres()
+    if bits is None:  # SQLite: the counts of a search come from the tables
+        assert bitmap_index.facet_rows({}, "migrants") is None
         return
     assert len(bits) >= size
     assert {n for n, bit in enumerate(bits) if bit == "1"} == {p.pk for p in matching}
