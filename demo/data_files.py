@@ -222,7 +222,24 @@ def write(
     required(record, values, key)
     if overlap := values.keys() & given.keys():
         record.fail(f"{', '.join(sorted(overlap))} must not be in the file: the loader sets them")
-    obj, _ = model.objects.update_or_create(**{key: values.pop(key)}, defaults={**values, **given})
+    obj = save_if_changed(model, {key: values.pop(key)}, {**values, **given})
     for name, targets in links:
-        getattr(obj, name).set(targets)
+        getattr(obj, name).set(targets)  # records a version only when a link changes
+    return obj
+
+
+def save_if_changed(
+    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
+) -> models.Model:
+    """update_or_create(), except that an object already as the file says is not saved:
+    every save adds a version to its history, and a demo record's history should show
+    only its real changes, not one version per `load_demo`."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(obj, name, value)
+        obj.save()
     return obj

@@ -13,7 +13,16 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import translation
 
-from demo.data_files import DATA_DIR, DataFile, Record, find, model_values, required, write
+from demo.data_files import (
+    DATA_DIR,
+    DataFile,
+    Record,
+    find,
+    model_values,
+    required,
+    save_if_changed,
+    write,
+)
 from demo.practice_record import parse_practice_record
 from events.models import Event, EventSeries, ParticipantCount
 from practices.models import (
@@ -100,8 +109,8 @@ def _set_translation(practice: Practice, record: Record) -> None:
     if unknown:
         record.fail(f"'indicator_labels': no indicator labelled {sorted(unknown)[0]!r}")
     values["indicator_labels"] = {by_label[label]: text for label, text in labels.items()}
-    PracticeTranslation.objects.update_or_create(
-        practice=practice, language=values.pop("language"), defaults=values
+    save_if_changed(
+        PracticeTranslation, {"practice": practice, "language": values.pop("language")}, values
     )
 
 

@@ -10,6 +10,7 @@ from practices.sitemaps import SITEMAPS, robots_txt
 # Paths outside the language prefix: machine-facing or language-neutral.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
     # An index of one sitemap per section, each paged at 50,000 addresses by Django.

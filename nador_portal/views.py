@@ -1,4 +1,5 @@
-"""Views of the whole project: the health check, the sign-in lockout page and unlocking."""
+"""Views of the whole project: the health check, the icon, the sign-in lockout page and
+unlocking."""
 
 import logging
 
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,6 +34,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.error("health check failed: database unavailable", exc_info=True)
         return JsonResponse({"status": "error", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links to (a feed reader, an opened
+    PDF): send them to the static icon, which carries a hashed name and a long cache."""
+    return redirect(static("img/favicon.ico"))
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

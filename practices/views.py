@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -92,16 +92,13 @@ def _ordered(practices, sort: str, search_text: str, total: int | None):
 
 
 def _page(request: HttpRequest, practices, search_text: str, total: int | None):
-    """The asked-for page (a malformed number is page 1, one past the end is a 404),
+    """The asked-for page (a malformed number is page 1, one past the end the last page),
     each practice with its search snippet. `total`, when the facet index counted it,
     spares the paginator its COUNT."""
     paginator = Paginator(practices.prefetch_related("themes"), PER_PAGE)
     if total is not None:
         paginator.count = total
-    number = _page_number(request)
-    if number > max(paginator.num_pages, 1):
-        raise Http404(_("There is no such page of results."))
-    page = paginator.page(number)
+    page = paginator.page(min(_page_number(request), max(paginator.num_pages, 1)))
     page.object_list = localise(page.object_list, get_language())
     found = snippets(page.object_list, search_text) if search_text else {}
     for practice in page.object_list:
@@ -117,6 +114,8 @@ def _render_list(request, params: QueryDict, template: str, context: dict) -> Ht
     facets, total = facets_and_total(params, filterset=filterset)
     ordered = _ordered(practices, sort, search_text, total)
     page = _page(request, ordered, search_text, total)
+    if page.number < _page_number(request):
+        return _redirect_to_page(request, page.number)
     base = context.get("theme")
     context |= {
         "filterset": filterset,
@@ -145,6 +144,17 @@ def _render_list(request, params: QueryDict, template: str, context: dict) -> Ht
         "clear_url": request.path,
     }
     return render(request, template, context)
+
+
+def _redirect_to_page(request: HttpRequest, number: int) -> HttpResponse:
+    """An old bookmark past the end (the list has shrunk) lands on the last page, with its
+    filters, rather than on a bare "Page not found"."""
+    query = request.GET.copy()
+    if number == 1:
+        query.pop("page", None)
+    else:
+        query["page"] = str(number)
+    return redirect(f"{request.path}?{query.urlencode()}".rstrip("?"))
 
 
 def _errors(filterset: PracticeFilter) -> list[str]:

@@ -116,6 +116,7 @@ OTHER_WRITE = by_status(404, published=403)
 TABLE: dict[str, Row] = {
     # Outside the language prefix
     "healthz": Row("none", EVERYONE_200, EVERYONE_405),
+    "favicon": Row("none", (302, 302, 302, 302), EVERYONE_405),
     "set_language": Row("none", (302, 302, 302, 302)),
     # Django's sitemap views and robots.txt answer POST like GET: harmless, they write nothing.
     "sitemap": Row("none", EVERYONE_200),

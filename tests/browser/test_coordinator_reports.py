@@ -17,7 +17,8 @@ def test_coordinator_downloads_the_practices_of_a_theme_as_xlsx(
 ):
     sign_in_as_coordinator(page, settings)
     assert page.locator("h1").inner_text() == "Reports"
-    page.get_by_label("Theme").select_option("social-inclusion")
+    # The filter, not the scrollable table "Practices by theme" that the label also matches.
+    page.get_by_role("combobox", name="Theme").select_option("social-inclusion")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/en/reports/?*theme=social-inclusion*")
 

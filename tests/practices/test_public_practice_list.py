@@ -155,8 +155,30 @@ def test_malformed_page_or_sort_falls_back_to_the_first_page(client, kb, query):
     assert len(titles(response)) == 3
 
 
-def test_a_page_beyond_the_last_is_not_found(client, kb):
-    assert client.get(f"{LIST}?page=2").status_code == 404
+def test_an_old_bookmark_past_the_last_page_is_sent_to_the_last_page_keeping_its_filters(
+    client, asticude
+):
+    for number in range(25):
+        public_data.make_practice(asticude, f"Practice number {number:02}")
+    response = client.get(f"{LIST}?sort=title&page=999")
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?sort=title&page=2"
+    last = client.get(response["Location"])
+    assert last.context["page"].number == 2 and len(titles(last)) == 5
+
+
+def test_a_page_past_the_end_of_a_short_list_is_sent_to_the_list_itself(client, kb):
+    response = client.get(f"{LIST}?theme=dialogue&page=2")
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?theme=dialogue"
+
+
+def test_a_page_past_the_end_of_a_theme_page_is_sent_to_the_theme_page(client, kb):
+    theme = "/en/themes/dialogue/"
+    response = client.get(f"{theme}?page=999")
+    assert response.status_code == 302
+    assert response["Location"] == theme
+    assert client.get(theme).status_code == 200
 
 
 @pytest.mark.parametrize(
