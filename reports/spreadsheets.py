@@ -8,7 +8,7 @@ unknown value as an error of its row, never to create one or skip it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +37,15 @@ def unneutralise(value):
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
         return value[1:]
     return value
+
+
+def same_time(written: datetime | None, stored: datetime | None) -> bool:
+    """Whether a time read from a file is the stored one as an export writes it: a CSV
+    truncates it to the second, an XLSX rounds it to about a millisecond."""
+    if not isinstance(written, datetime) or not isinstance(stored, datetime):
+        return False
+    truncated = written.replace(microsecond=0) == stored.replace(microsecond=0)
+    return truncated or abs(written - stored) < timedelta(milliseconds=1)
 
 
 def language_codes() -> list[str]:
@@ -279,6 +288,19 @@ class PortalResourceMixin:
             # A date typed in a spreadsheet comes as a datetime at midnight.
             if isinstance(field.widget, widgets.DateWidget) and isinstance(value, datetime):
                 row[field.column_name] = value.date()
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """A time the file holds to the second (or, in an XLSX, to the millisecond) that
+        is the stored one at that precision is the stored one: kept to the microsecond,
+        so that an unedited export changes nothing."""
+        if isinstance(field.widget, widgets.DateTimeWidget) and field.column_name in row:
+            try:
+                value = field.clean(row, **kwargs)
+            except ValueError:
+                value = None  # field.save reports it
+            if same_time(value, getattr(instance, field.attribute, None)):
+                return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         """Also read the many-to-many columns and the `extra_column_parsers` columns now
