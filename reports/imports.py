@@ -367,7 +367,10 @@ def run_import(
     if progress is not None and hasattr(progress, "start"):
         progress.start(report.total)
     report.problems = check_columns(sheet, resource)
-    if not report.problems:
+    if not report.problems and not sheet.rows:
+        message = _("The file has no rows: add at least one row under the header.")
+        report.problems.append(Problem(None, None, message))
+    elif not report.problems:
         report.problems = check_keys(sheet, resource._meta.import_id_fields[0])
         report.problems += check_lengths(sheet)
     if report.problems:
