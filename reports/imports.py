@@ -9,18 +9,13 @@ any error: a confirmed import writes every row or none.
 
 from __future__ import annotations
 
-import contextlib
+import codecs
 import csv
-import hashlib
 import io
-import re
-import secrets
-import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import tablib
 from django.conf import settings
@@ -64,6 +59,12 @@ class ImportFileError(Exception):
     """The file cannot be read as a spreadsheet of this type; nothing was written."""
 
 
+def not_a_spreadsheet() -> ImportFileError:
+    return ImportFileError(
+        _("This is not a spreadsheet the portal can read: upload a CSV (UTF-8) or XLSX file.")
+    )
+
+
 @dataclass
 class Problem:
     row: int | None
@@ -102,8 +103,9 @@ class ImportReport:
         return not self.problems
 
     def summary(self) -> str:
+        kind = EXPORT_TYPES[self.kind].label if self.kind in EXPORT_TYPES else self.kind
         counts = _("%(kind)s: %(new)d new, %(updated)d updated, %(unchanged)d unchanged") % {
-            "kind": self.kind,
+            "kind": kind,
             "new": self.new,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -132,10 +134,17 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
     name = filename.lower()
     if content.startswith(b"PK\x03\x04"):
         return _read_xlsx(content)
-    if name.endswith((".xlsx", ".xls", ".ods", ".zip")) or b"\x00" in content[:4096]:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _read_utf16(content)
+    if looks_like_utf16(content):
         raise ImportFileError(
-            _("This is not a spreadsheet the portal can read: upload a CSV (UTF-8) or XLSX file.")
+            _(
+                "This file is in UTF-16 without a byte order mark: save it as “CSV UTF-8” "
+                "and upload it again."
+            )
         )
+    if name.endswith((".xlsx", ".xls", ".ods", ".zip")) or b"\x00" in content[:4096]:
+        raise not_a_spreadsheet()
     return _read_csv(content)
 
 
@@ -145,6 +154,25 @@ def _check_row_count(count: int) -> None:
             _("The file has more than %(limit)d rows; split it into files of at most %(limit)d.")
             % {"limit": max_rows()}
         )
+
+
+def looks_like_utf16(content: bytes) -> bool:
+    """Text in UTF-16 has a NUL byte beside each Latin letter: at every even or every
+    odd place of its start."""
+    start = content[:200]
+    even, odd = start[0::2], start[1::2]
+    return len(start) >= 4 and any(
+        not nuls.strip(b"\x00") and b"\x00" not in text for nuls, text in ((even, odd), (odd, even))
+    )
+
+
+def _read_utf16(content: bytes) -> Sheet:
+    """Spreadsheet programs write "Unicode text" in UTF-16 with a byte order mark."""
+    try:
+        text = content.decode("utf-16")
+    except UnicodeDecodeError:
+        raise not_a_spreadsheet() from None
+    return _read_csv_text(text)
 
 
 def _read_csv(content: bytes) -> Sheet:
@@ -158,6 +186,10 @@ def _read_csv(content: bytes) -> Sheet:
             )
             % {"position": error.start}
         ) from None
+    return _read_csv_text(text)
+
+
+def _read_csv_text(text: str) -> Sheet:
     # The header decides the separator: a comma, or the semicolon or tab that spreadsheet
     # programs write in some languages.
     header = text.split("\n", 1)[0]
@@ -186,9 +218,7 @@ def _read_xlsx(content: bytes) -> Sheet:
         )
     names = {member.filename for member in members}
     if "xl/workbook.xml" not in names:
-        raise ImportFileError(
-            _("This is not a spreadsheet the portal can read: upload a CSV (UTF-8) or XLSX file.")
-        )
+        raise not_a_spreadsheet()
     # The sizes declared in the zip directory, checked before anything is unpacked.
     unpacked = sum(member.file_size for member in members)
     if unpacked > max_unpacked_bytes() or unpacked > 200 * max(len(content), 1):
@@ -277,14 +307,23 @@ def check_columns(sheet: Sheet, resource) -> list[Problem]:
     return problems
 
 
-def check_lengths(sheet: Sheet) -> list[Problem]:
-    """Text areas have no length in the database: a cell is held to the forms' limit."""
+def check_lengths(sheet: Sheet, resource) -> list[Problem]:
+    """A cell is held to its field's length, and text areas, which have none in the
+    database, to the forms' limit."""
+    limits = {
+        header: min(resource.max_length(header) or LONG_TEXT_MAX_LENGTH, LONG_TEXT_MAX_LENGTH)
+        for header in sheet.headers
+    }
     problems = []
     for number, row in zip(sheet.row_numbers, sheet.rows, strict=True):
         for header, cell in zip(sheet.headers, row, strict=True):
-            if len(str(cell)) > LONG_TEXT_MAX_LENGTH:
-                message = _("This cell is longer than %(limit)d characters.")
-                problems.append(Problem(number, header, message % {"limit": LONG_TEXT_MAX_LENGTH}))
+            if len(str(cell)) > limits[header]:
+                message = _(
+                    "This cell has %(length)d characters; the limit of this column is "
+                    "%(limit)d. Shorten it."
+                )
+                values = {"length": len(str(cell)), "limit": limits[header]}
+                problems.append(Problem(number, header, message % values))
     return problems
 
 
@@ -367,9 +406,12 @@ def run_import(
     if progress is not None and hasattr(progress, "start"):
         progress.start(report.total)
     report.problems = check_columns(sheet, resource)
-    if not report.problems:
+    if not report.problems and not sheet.rows:
+        message = _("The file has no rows: add at least one row under the header.")
+        report.problems.append(Problem(None, None, message))
+    elif not report.problems:
         report.problems = check_keys(sheet, resource._meta.import_id_fields[0])
-        report.problems += check_lengths(sheet)
+        report.problems += check_lengths(sheet, resource)
     if report.problems:
         return report
     with transaction.atomic():
@@ -406,51 +448,3 @@ def _count(report: ImportReport, result, numbers: list[int]) -> None:
                     "key": row_result.object_repr or "",
                 }
             )
-
-
-# Keeping an upload between the dry run and the confirmation ------------------------------
-
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-
-
-def upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def keep_upload(content: bytes) -> dict:
-    """Store an upload under a random name, not reachable from the web (MEDIA_URL is not
-    served), and return what the session needs to find it and check it is unchanged."""
-    directory = upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    _remove_stale(directory)
-    token = secrets.token_urlsafe(32)
-    (directory / f"{token}.upload").write_bytes(content)
-    return {"token": token, "sha256": hashlib.sha256(content).hexdigest()}
-
-
-def kept_upload(kept: dict) -> bytes | None:
-    token = kept.get("token", "")
-    if not TOKEN_PATTERN.match(token):
-        return None
-    path = upload_dir() / f"{token}.upload"
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(content).hexdigest() != kept.get("sha256"):
-        return None
-    return content
-
-
-def discard_upload(kept: dict) -> None:
-    token = kept.get("token", "")
-    if TOKEN_PATTERN.match(token):
-        (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
-
-
-def _remove_stale(directory: Path, max_age: int = 24 * 3600) -> None:
-    limit_time = time.time() - max_age
-    for path in directory.glob("*.upload"):
-        with contextlib.suppress(OSError):
-            if path.stat().st_mtime < limit_time:
-                path.unlink()

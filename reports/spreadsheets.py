@@ -8,16 +8,18 @@ unknown value as an error of its row, never to create one or skip it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import CharField, F, Model, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext as _
 from import_export import widgets
 from modeltranslation.translator import NotRegistered, translator
+
+from reports.widgets import CountryWidget, widget_for
 
 # A spreadsheet reads a cell that begins with one of these as a formula (or, for tab and
 # carriage return, as the start of one once the cell is trimmed).
@@ -37,6 +39,15 @@ def unneutralise(value):
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
         return value[1:]
     return value
+
+
+def same_time(written: datetime | None, stored: datetime | None) -> bool:
+    """Whether a time read from a file is the stored one as an export writes it: a CSV
+    truncates it to the second, an XLSX rounds it to about a millisecond."""
+    if not isinstance(written, datetime) or not isinstance(stored, datetime):
+        return False
+    truncated = written.replace(microsecond=0) == stored.replace(microsecond=0)
+    return truncated or abs(written - stored) < timedelta(milliseconds=1)
 
 
 def language_codes() -> list[str]:
@@ -210,14 +221,15 @@ class NameOrSlugManyToManyWidget(widgets.ManyToManyWidget):
 class ChoiceWidget(widgets.Widget):
     """A choice written as its code, read from its code or its label, ignoring case."""
 
-    def __init__(self, choices, **kwargs):
+    def __init__(self, choices, blank="", **kwargs):
         super().__init__(**kwargs)
         self.choices = choices
+        self.blank = blank
 
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else str(value).strip()
         if not text:
-            return ""
+            return self.blank
         for code, label in self.choices:
             if text.casefold() in (str(code).casefold(), str(label).casefold()):
                 return code
@@ -230,10 +242,18 @@ class ChoiceWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
-def choice_field(attribute: str, choices):
+def choice_field(attribute: str, choices, blank=""):
+    """A choice column; a blank cell means `blank` (the model's default, if it has one)."""
     from import_export import fields
 
-    return fields.Field(attribute=attribute, column_name=attribute, widget=ChoiceWidget(choices))
+    widget = ChoiceWidget(choices, blank=blank)
+    return fields.Field(attribute=attribute, column_name=attribute, widget=widget)
+
+
+def country_field():
+    from import_export import fields
+
+    return fields.Field(attribute="country", column_name="country", widget=CountryWidget())
 
 
 def names_field(attribute: str, model, keys=("name", "slug")):
@@ -259,8 +279,27 @@ class PortalResourceMixin:
     def __init__(self, language: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.language = sheet_language(language)
-        for widget in self._lookup_widgets():
-            widget.language = self.language
+        # Names, and the order of a day and a month, are read in the sheet's language.
+        for field in self.fields.values():
+            if hasattr(field.widget, "language"):
+                field.widget.language = self.language
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        return widget_for(f, super().widget_from_django_field(f, default))
+
+    def max_length(self, column: str) -> int | None:
+        """The most characters the text field of a column holds (None: no limit). A code
+        (a country, a choice) may be typed as a longer name."""
+        for field in self.fields.values():
+            if field.column_name == column and field.attribute:
+                try:
+                    model_field = self._meta.model._meta.get_field(field.attribute)
+                except FieldDoesNotExist:
+                    return None
+                if isinstance(model_field, CharField | TextField) and not model_field.choices:
+                    return model_field.max_length
+        return None
 
     def before_import(self, dataset, **kwargs):
         for widget in self._lookup_widgets():
@@ -279,6 +318,19 @@ class PortalResourceMixin:
             # A date typed in a spreadsheet comes as a datetime at midnight.
             if isinstance(field.widget, widgets.DateWidget) and isinstance(value, datetime):
                 row[field.column_name] = value.date()
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """A time the file holds to the second (or, in an XLSX, to the millisecond) that
+        is the stored one at that precision is the stored one: kept to the microsecond,
+        so that an unedited export changes nothing."""
+        if isinstance(field.widget, widgets.DateTimeWidget) and field.column_name in row:
+            try:
+                value = field.clean(row, **kwargs)
+            except ValueError:
+                value = None  # field.save reports it
+            if same_time(value, getattr(instance, field.attribute, None)):
+                return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         """Also read the many-to-many columns and the `extra_column_parsers` columns now

@@ -14,6 +14,7 @@ from reports.spreadsheets import (
     NameOrSlugManyToManyWidget,
     PortalResourceMixin,
     choice_field,
+    country_field,
 )
 from stakeholders.models import Stakeholder
 
@@ -58,7 +59,7 @@ class EventResource(PortalResourceMixin, resources.ModelResource):
         column_name="practices",
         widget=NameOrSlugManyToManyWidget(Practice, keys=("slug", "title")),
     )
-    country = fields.Field(attribute="country", column_name="country")
+    country = country_field()
     status = choice_field("status", Status.choices)
     kind = choice_field("kind", Event.Kind.choices)
     participants_narrative_creators = fields.Field(column_name="participants_narrative_creators")

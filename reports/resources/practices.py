@@ -40,6 +40,7 @@ from reports.spreadsheets import (
     NameOrSlugForeignKeyWidget,
     PortalResourceMixin,
     choice_field,
+    country_field,
     names_field,
 )
 from search import dimensions
@@ -69,9 +70,12 @@ class PracticeResource(
         column_name="programme",
         widget=NameOrSlugForeignKeyWidget(Programme),
     )
-    country = fields.Field(attribute="country", column_name="country")
+    country = country_field()
     status = choice_field("status", Status.choices)
-    language = choice_field("language", settings.LANGUAGES)
+    # A blank language is the forms' default, as when the column is left out.
+    language = choice_field(
+        "language", settings.LANGUAGES, blank=Practice._meta.get_field("language").default
+    )
     is_sample = fields.Field(
         attribute="is_sample",
         column_name="is_sample",

@@ -1,12 +1,12 @@
-from import_export import fields, resources
+from import_export import resources
 
-from reports.spreadsheets import PortalResourceMixin, choice_field
+from reports.spreadsheets import PortalResourceMixin, choice_field, country_field
 from search import index
 from stakeholders.models import Stakeholder, StakeholderKind
 
 
 class StakeholderResource(PortalResourceMixin, resources.ModelResource):
-    country = fields.Field(attribute="country", column_name="country")
+    country = country_field()
     kind = choice_field("kind", StakeholderKind.choices)
 
     required_columns = ("slug", "name", "kind")

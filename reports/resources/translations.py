@@ -103,6 +103,12 @@ class TranslatedColumns:
         self.translated = []
         self.import_user = kwargs.get("user")
 
+    def max_length(self, column: str) -> int | None:
+        field = self.fields.get(column)
+        if isinstance(field, TranslationColumn):
+            return getattr(PracticeTranslation._meta.get_field(field.text), "max_length", None)
+        return super().max_length(column)
+
     # -- export -----------------------------------------------------------------------
 
     def export_field(self, field, instance, **kwargs):

@@ -10,12 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from publishing.access import coordinator_required
 from reports.exports import EXPORT_TYPES
 from reports.forms import ImportForm
-from reports.imports import (
-    discard_upload,
-    keep_upload,
-    kept_upload,
-    run_import,
-)
+from reports.imports import run_import
+from reports.uploads import discard_upload, keep_upload, kept_upload
 
 SESSION_KEY = "reports_import"
 

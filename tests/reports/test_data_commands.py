@@ -66,10 +66,10 @@ def test_export_then_import_data_round_trip(practices, tmp_path):
     run("export_data", "practices", "-o", str(path))
     Practice.objects.all().delete()
     out, _ = run("import_data", "practices", str(path))
-    assert out == "practices: 3 new, 0 updated, 0 unchanged, 0 errors (committed).\n"
+    assert out == "Practices: 3 new, 0 updated, 0 unchanged, 0 errors (committed).\n"
     assert set(Practice.objects.values_list("slug", flat=True)) == {"alpha", "beta", "gamma"}
     out, _ = run("import_data", "practices", str(path))
-    assert out == "practices: 0 new, 0 updated, 3 unchanged, 0 errors (committed).\n"
+    assert out == "Practices: 0 new, 0 updated, 3 unchanged, 0 errors (committed).\n"
 
 
 def test_import_data_dry_run_writes_nothing(practices, tmp_path):
@@ -77,7 +77,7 @@ def test_import_data_dry_run_writes_nothing(practices, tmp_path):
     run("export_data", "practices", "-o", str(path))
     Practice.objects.all().delete()
     out, _ = run("import_data", "practices", str(path), "--dry-run")
-    assert out == "practices: 3 new, 0 updated, 0 unchanged, 0 errors (dry run, nothing written).\n"
+    assert out == "Practices: 3 new, 0 updated, 0 unchanged, 0 errors (dry run, nothing written).\n"
     assert not Practice.objects.exists()
 
 
