@@ -4,6 +4,8 @@ matches nothing, never a database error."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,8 +17,9 @@ class AnyValuesField(forms.MultipleChoiceField):
     """Several free values (cities): any value is accepted and simply matches nothing."""
 
     def valid_value(self, value) -> bool:
-        # NUL: PostgreSQL's text cannot hold it, so no practice can have it.
-        return len(value) <= 100 and "\x00" not in value
+        # No city holds a control character (NUL cannot even be stored in PostgreSQL's
+        # text, and XML 1.0 refuses most of them in the feed's title).
+        return len(value) <= 100 and not any(unicodedata.category(c) == "Cc" for c in value)
 
 
 class YearsField(forms.MultipleChoiceField):

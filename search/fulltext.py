@@ -16,6 +16,8 @@ translation, compared folded: without case, accents or Arabic vowel marks
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
@@ -58,6 +60,9 @@ def uses_postgres() -> bool:
 
 
 def clean_query(text: str) -> str:
+    """The words of a search, one space apart. Control characters (NUL, escape...) are
+    no part of a word: PostgreSQL's text cannot hold NUL, and the feed's XML title none."""
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 

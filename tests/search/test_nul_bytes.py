@@ -17,3 +17,19 @@ def test_a_nul_byte_in_the_query_is_no_server_error(client, asticude, theme, pag
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert b"Cafe of Nador" not in body
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_control_character_in_a_city_matches_nothing_and_breaks_no_page(
+    client, asticude, theme, page
+):
+    make_practice(asticude, "Cafe of Nador", city="Nador").themes.add(theme)
+    response = client.get(f"{page}?city=%1B")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["%1B", "a%0Bb", "caf%C3%A9%1F"])
+def test_a_control_character_in_a_search_is_a_space_in_the_feeds_title(client, db, query):
+    response = client.get(f"/en/practices/feed/?q={query}")
+    assert response.status_code == 200
+    assert b"\x1b" not in response.content and b"\x0b" not in response.content
