@@ -36,9 +36,7 @@ from django.db.models import (
 from django.db.models.lookups import Contains
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
-from practices.languages import localise
 from practices.models import PracticeTranslation, StakeholderRole, Status
 from search import folding
 
@@ -185,15 +183,13 @@ def rank_by_relevance(queryset, text: str):
 
 
 def snippets(practices, text: str) -> dict[int, SafeString]:
-    """Escaped excerpts of the summary each practice shows a reader of the page's language
-    (practices/languages.py), with the matched words in <mark>."""
+    """Escaped excerpts of the summary each practice shows (`practice.shown`: the original
+    unless practices/languages.py localise() gave it a translation), with the matched
+    words in <mark>."""
     text = clean_query(text)
     if not text or not practices:
         return {}
     practices = list(practices)
-    unlocalised = [practice for practice in practices if not hasattr(practice, "shown")]
-    if unlocalised:
-        localise(unlocalised, get_language())
     if uses_postgres():
         found = _headlines(practices, text)
     else:
