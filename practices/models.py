@@ -309,6 +309,8 @@ class PracticeTranslation(models.Model):
     id, beside the texts they belong with."""
 
     TEXT_FIELDS = ("title", "summary", "impact", "lessons_learnt")
+    #: Which translation it is, the same in every version of its history.
+    IDENTITY_FIELDS = ("practice", "language")
     STATUSES = (Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.PUBLISHED)
 
     practice = models.ForeignKey(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from practices.models import Practice, PracticeTranslation
 from publishing.access import coordinators
-from publishing.record_types import NOT_CONTENT, content_fields, m2m_values
+from publishing.record_types import content_fields, m2m_values, not_content
 from publishing.saving import save_record
 from publishing.workflow import Status
 
@@ -39,10 +39,10 @@ def _display(field, value) -> str:
 
 def changes_between(new_record, old_record) -> list[Change]:
     """What differs, field by field, in the language of the page."""
-    delta = new_record.diff_against(
-        old_record, excluded_fields=NOT_CONTENT, foreign_keys_are_objs=True
-    )
     model = new_record.instance_type
+    delta = new_record.diff_against(
+        old_record, excluded_fields=not_content(model), foreign_keys_are_objs=True
+    )
     changes = []
     for change in delta.changes:
         field = model._meta.get_field(change.field)
@@ -124,35 +124,9 @@ def translation_versions(practice) -> list[tuple[object, list[Change]]]:
     return versions
 
 
-def _texts_only(changes: list[Change]) -> list[Change]:
-    """A translation's texts: which practice and language it is stays the same."""
-    fixed = {
-        str(PracticeTranslation._meta.get_field(name).verbose_name)
-        for name in ("practice", "language")
-    }
-    return [change for change in changes if change.label not in fixed]
-
-
 def _in_language(changes: list[Change], language: str) -> list[Change]:
     name = str(dict(settings.LANGUAGES)[language])
-    return [
-        Change(f"{change.label} ({name})", change.old, change.new)
-        for change in _texts_only(changes)
-    ]
-
-
-def translation_changes_since_review(translation) -> list[Change]:
-    """What changed in a translation since coordinators last approved it (or sent it
-    back), or all of it when they never decided on it."""
-    history = translation.history.all()
-    latest = history.first()
-    baseline = (
-        history.filter(history_change_reason=PUBLISHED_REASON).first()
-        or history.filter(history_change_reason__startswith=CHANGES_REQUESTED_REASON).first()
-    )
-    if latest is None:
-        return []
-    return _texts_only(changes_between(latest, baseline) if baseline else fields_of(latest))
+    return [Change(f"{change.label} ({name})", change.old, change.new) for change in changes]
 
 
 def revert_to(item, record, by) -> None:

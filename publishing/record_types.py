@@ -99,11 +99,18 @@ NOT_CONTENT = {
 }
 
 
+def not_content(model) -> set[str]:
+    """NOT_CONTENT, and what names a record rather than says something (which practice
+    and language a translation is: PracticeTranslation.IDENTITY_FIELDS)."""
+    return NOT_CONTENT | set(getattr(model, "IDENTITY_FIELDS", ()))
+
+
 def content_fields(model) -> list:
+    excluded = not_content(model)
     return [
         field
         for field in model._meta.concrete_fields
-        if field.editable and field.name not in NOT_CONTENT
+        if field.editable and field.name not in excluded
     ]
 
 

@@ -17,7 +17,7 @@ from practices.models import Practice, PracticeTranslation
 from publishing import emails
 from publishing.access import coordinator_required, get_practice_for_user, is_coordinator
 from publishing.forms import ReviewCommentForm
-from publishing.history import translation_changes_since_review
+from publishing.history import changes_since_review
 from publishing.saving import decide_translation, delete_translation, save_translation
 from publishing.workflow import InvalidTransition
 
@@ -116,7 +116,7 @@ def _render_review(request, translation, form, status: int = 200) -> HttpRespons
         "practice": practice,
         "translation": translation,
         "language_name": LANGUAGES[translation.language],
-        "changes": translation_changes_since_review(translation),
+        "changes": changes_since_review(translation)[1],
         "indicators": [
             (indicator, translation.indicator_labels.get(str(indicator.pk), ""))
             for indicator in practice.indicators.all()
