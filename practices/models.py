@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -364,6 +365,14 @@ class PracticeTranslation(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    def clean(self) -> None:
+        """The workspace form, the import and the admin refuse a "translation" into the
+        language the practice is written in."""
+        if self.practice_id and self.language == self.practice.language:
+            raise ValidationError(
+                {"language": _("A practice cannot be translated into this language.")}
+            )
 
     def _decide(self, to: str, by, reason: str, comment: str = "") -> None:
         if self.status != Status.SUBMITTED:

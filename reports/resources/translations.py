@@ -11,7 +11,7 @@ only the approved (published) ones. Imports (coordinators only), language by lan
 
 - blank cells (or no such columns): nothing changes; an existing translation is kept,
   as a blank cell cannot tell "remove it" from "not filled in" (a translation is removed
-  on the review pages);
+  on its page in the workspace);
 - otherwise the cells are the translation (title and summary required): a new one, or
   the existing one replaced when they differ, approved at once; cells equal to the
   existing translation leave it as it is, its review status too.

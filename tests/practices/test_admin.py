@@ -1,5 +1,6 @@
 import pytest
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.conftest import logged_in, make_practice
@@ -32,3 +33,15 @@ def test_the_practice_admin_shows_its_translations(superuser, asticude):
     url = f"/admin/practices/practice/{practice.pk}/change/"
     page = logged_in(superuser).get(url).content.decode()
     assert 'name="translations-0-title"' in page and "Cafes in English" in page
+
+
+def test_a_translation_into_the_practices_own_language_is_invalid_as_in_the_admin(asticude):
+    from practices.models import PracticeTranslation
+
+    practice = make_practice(asticude, "Cafés", language="fr")
+    translation = PracticeTranslation(practice=practice, language="fr", title="T", summary="S")
+    with pytest.raises(ValidationError) as refused:
+        translation.full_clean()
+    assert "language" in refused.value.message_dict
+    translation.language = "en"
+    translation.full_clean()
