@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q
-
 from practices.models import Practice, PracticeTranslation, ShownText
 
 
@@ -41,11 +39,3 @@ def published_languages(practice: Practice) -> list[str]:
     """The languages a visitor can read the practice in: its own first."""
     others = practice.translations.published().values_list("language", flat=True)
     return [practice.language, *sorted(set(others) - {practice.language})]
-
-
-def readable_in(language: str) -> Q:
-    """The practices a reader of `language` can read without a translation tool."""
-    translated = PracticeTranslation.objects.published().filter(
-        practice=OuterRef("pk"), language=language
-    )
-    return Q(language=language) | Q(Exists(translated))
