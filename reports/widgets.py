@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from import_export import widgets
 
@@ -49,52 +50,53 @@ def day_first(text: str, language: str) -> datetime | None:
         return None
 
 
-class DateWidget(widgets.DateWidget):
+class DayFirstMixin:
+    """Read as the widget's own formats say, or day first when the language leaves no
+    doubt; otherwise a message with the form to write (`not_read`)."""
+
+    language = settings.LANGUAGE_CODE
+    not_read = ""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            parsed = day_first(str(value), self.language)
+        if parsed is None:
+            raise ValueError(str(self.not_read) % {"value": str(value).strip()}) from None
+        return self.from_day_first(parsed)
+
+
+class DateWidget(DayFirstMixin, widgets.DateWidget):
     """A date as year-month-day (or as a spreadsheet's date cell), or day first; never
     month first, as Django's DATE_INPUT_FORMATS would read 05/03/2026."""
 
-    language = settings.LANGUAGE_CODE
+    not_read = gettext_lazy(
+        "“%(value)s” is not a date: write it as year-month-day, e.g. 2026-12-31."
+    )
 
     def __init__(self, format=None, coerce_to_string=True):
         super().__init__(format, coerce_to_string)
         self.formats = (format,) if format else ("%Y-%m-%d",)
 
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except ValueError:
-            parsed = day_first(str(value), self.language)
-        if parsed is None:
-            raise ValueError(
-                _("“%(value)s” is not a date: write it as year-month-day, e.g. 2026-12-31.")
-                % {"value": str(value).strip()}
-            ) from None
+    def from_day_first(self, parsed: datetime):
         return parsed.date()
 
 
-class DateTimeWidget(widgets.DateTimeWidget):
+class DateTimeWidget(DayFirstMixin, widgets.DateTimeWidget):
     """A time as year-month-day hours:minutes (or a spreadsheet's date cell), or day first;
     never month first."""
 
-    language = settings.LANGUAGE_CODE
+    not_read = gettext_lazy(
+        "“%(value)s” is not a date and time: write it as year-month-day "
+        "hours:minutes, e.g. 2026-12-31 09:30."
+    )
 
     def __init__(self, format=None, coerce_to_string=True):
         super().__init__(format, coerce_to_string)
         self.formats = (format,) if format else ISO_TIMES
 
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except ValueError:
-            parsed = day_first(str(value), self.language)
-        if parsed is None:
-            raise ValueError(
-                _(
-                    "“%(value)s” is not a date and time: write it as year-month-day "
-                    "hours:minutes, e.g. 2026-12-31 09:30."
-                )
-                % {"value": str(value).strip()}
-            ) from None
+    def from_day_first(self, parsed: datetime):
         return timezone.make_aware(parsed) if settings.USE_TZ else parsed
 
 
