@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from practices.models import Indicator, Practice, PracticeTranslation, StakeholderRole
-from publishing.forms import VersionedModelForm, cap_length, unique_slug, version_of
+from publishing.forms import VersionedFormMixin, VersionedModelForm, cap_length, unique_slug
 
 # The practice's categories, in the order the form shows them, as ticked boxes.
 TAXONOMY_FIELDS = (
@@ -100,13 +100,9 @@ IndicatorFormSet = forms.inlineformset_factory(
 )
 
 
-class PracticeTranslationForm(forms.ModelForm):
-    """A practice's texts in one other language, and the labels of its indicators.
-
-    Like the practice's own form, it refuses to overwrite a translation changed since it
-    was opened (the hidden `version`)."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+class PracticeTranslationForm(VersionedFormMixin, forms.ModelForm):
+    """A practice's texts in one other language, and the labels of its indicators; like
+    the practice's own form, it refuses to overwrite a translation changed meanwhile."""
 
     class Meta:
         model = PracticeTranslation
@@ -114,8 +110,7 @@ class PracticeTranslationForm(forms.ModelForm):
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["version"] = version_of(self.instance)
+        self.init_version()
         for name in ("summary", "impact", "lessons_learnt"):
             cap_length(self.fields[name])
         self.indicators = list(indicators)
@@ -127,16 +122,6 @@ class PracticeTranslationForm(forms.ModelForm):
                 required=False,
                 initial=labels.get(str(indicator.pk), ""),
             )
-
-    @staticmethod
-    def stale_error() -> forms.ValidationError:
-        return forms.ValidationError(VersionedModelForm.stale_message, code="stale")
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk and cleaned.get("version") != version_of(self.instance):
-            raise self.stale_error()
-        return cleaned
 
     def save(self, commit: bool = True) -> PracticeTranslation:
         self.instance.indicator_labels = {

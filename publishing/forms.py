@@ -40,45 +40,31 @@ def unique_slug(model, title: str, fallback: str) -> str:
     return slug
 
 
-class VersionedModelForm(forms.ModelForm):
+class VersionedFormMixin:
     """A model form that refuses to overwrite a record changed since it was opened.
 
     The hidden `version` holds the record's `updated_at` when the form was rendered; a
     refused form keeps that stale token, so saving again stays refused until the user
     reloads the current version (their typed text is shown to copy from)."""
 
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
     stale_message = _(
         "Someone else saved this record since you opened the form. Your changes were not "
         "saved: they are still in the form below. Open the current version in a new tab, "
         "then copy your changes into it."
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+    def init_version(self) -> None:
+        self.fields["version"] = forms.CharField(widget=forms.HiddenInput, required=False)
         if self.instance.pk:
             self.initial["version"] = version_of(self.instance)
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField) and field.max_length is None:
-                cap_length(field)
-        organisations = organisations_for(user)
-        self.fields["organisation"].queryset = organisations
-        if not self.instance.pk and len(organisations[:2]) == 1:
-            self.initial["organisation"] = organisations[0].pk
-        for name in self.taxonomy_fields:
-            if name in self.fields:
-                self.fields[name].widget = forms.CheckboxSelectMultiple(
-                    attrs={"class": "checkbox-group"}
-                )
-                self.fields[name].widget.choices = self.fields[name].choices
 
-    taxonomy_fields: Sequence[str] = ()
+    def stale_error(self) -> ValidationError:
+        return ValidationError(self.stale_message, code="stale")
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and cleaned.get("version") != version_of(self.instance):
-            raise ValidationError(self.stale_message, code="stale")
+            raise self.stale_error()
         return cleaned
 
     def lock_if_current(self) -> bool:
@@ -94,13 +80,38 @@ class VersionedModelForm(forms.ModelForm):
             .first()
         )
         if stored is None or stored.isoformat() != self.cleaned_data.get("version"):
-            self.add_error(None, ValidationError(self.stale_message, code="stale"))
+            self.add_error(None, self.stale_error())
             return False
         return True
 
     @property
     def is_stale(self) -> bool:
         return any(error.code == "stale" for error in self.non_field_errors().as_data())
+
+
+class VersionedModelForm(VersionedFormMixin, forms.ModelForm):
+    """A record of the workspace (a practice, an event): versioned, owned by one of the
+    user's organisations, its categories as ticked boxes."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.init_version()
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                cap_length(field)
+        organisations = organisations_for(user)
+        self.fields["organisation"].queryset = organisations
+        if not self.instance.pk and len(organisations[:2]) == 1:
+            self.initial["organisation"] = organisations[0].pk
+        for name in self.taxonomy_fields:
+            if name in self.fields:
+                self.fields[name].widget = forms.CheckboxSelectMultiple(
+                    attrs={"class": "checkbox-group"}
+                )
+                self.fields[name].widget.choices = self.fields[name].choices
+
+    taxonomy_fields: Sequence[str] = ()
 
 
 class ReviewCommentForm(forms.Form):

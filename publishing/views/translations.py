@@ -45,7 +45,7 @@ def edit(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     if data is not None:
         if form.is_valid() and _save(request, form):
             return redirect("workspace:translation", slug=practice.slug, language=language)
-        status = 409 if any(e.code == "stale" for e in form.non_field_errors().as_data()) else 400
+        status = 409 if form.is_stale else 400
         messages.error(request, _("Nothing was saved: please correct the errors below."))
     context = {
         "practice": practice,
@@ -62,14 +62,13 @@ def _save(request: HttpRequest, form: PracticeTranslationForm) -> bool:
     coordinator = is_coordinator(request.user)
     try:
         with transaction.atomic():
-            if not adding and not _still_current(form):
-                form.add_error(None, PracticeTranslationForm.stale_error())
+            if not form.lock_if_current():
                 return False
             translation = form.save(commit=False)
             reason = "Translation added" if adding else "Translation edited"
             save_translation(translation, request.user, reason, approved=coordinator)
     except IntegrityError:  # someone added this language's translation meanwhile
-        form.add_error(None, PracticeTranslationForm.stale_error())
+        form.add_error(None, form.stale_error())
         return False
     if coordinator:
         messages.success(request, _("Saved. The translation is published with the practice."))
@@ -80,17 +79,6 @@ def _save(request: HttpRequest, form: PracticeTranslationForm) -> bool:
             _("Saved. The coordinators were told; the public reads it once they approve it."),
         )
     return True
-
-
-def _still_current(form: PracticeTranslationForm) -> bool:
-    """Lock the stored translation and check it is the version the form was opened on."""
-    stored = (
-        PracticeTranslation.objects.select_for_update()
-        .filter(pk=form.instance.pk)
-        .values_list("updated_at", flat=True)
-        .first()
-    )
-    return stored is not None and stored.isoformat() == form.cleaned_data.get("version")
 
 
 @require_POST
