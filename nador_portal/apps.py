@@ -6,4 +6,4 @@ class NadorPortalConfig(AppConfig):
     verbose_name = "Nador portal"
 
     def ready(self) -> None:
-        from nador_portal import checks  # noqa: F401  (registers the system checks)
+        from nador_portal import checks, signin  # noqa: F401  (registers checks and receivers)

@@ -68,9 +68,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a parameter: control characters become spaces.
+    "nador_portal.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Absolute session lifetime and no-store on every signed-in response.
+    "nador_portal.middleware.SignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "nador_portal.middleware.PermissionsPolicyMiddleware",
@@ -119,8 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"]["options"] = f"-c random_page_cost={random_page_cost}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# django-axes first: it refuses a locked-out username and address before the password is checked.
+# The limits first (nador_portal/signin.py, django-axes): they refuse an address or a locked
+# (username, address) pair before any password is checked.
 AUTHENTICATION_BACKENDS = [
+    "nador_portal.signin.AddressLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -143,15 +149,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "nador_portal.views.locked_out"
 AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
-# Behind a reverse proxy every request comes from the proxy's address: set AXES_PROXY_COUNT to
-# the number of proxies that append to X-Forwarded-For, so the visitor's own address is used.
-_proxy_count = env_int("AXES_PROXY_COUNT", 0)
-if _proxy_count:
-    AXES_IPWARE_PROXY_COUNT = _proxy_count
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Behind reverse proxies every request comes from the last proxy's address: PROXY_COUNT is the
+# number of proxies in front that append to X-Forwarded-For (1 with the README's nginx), so that
+# the visitor's own address is counted (nador_portal/client.py; AXES_PROXY_COUNT is its old name).
+PROXY_COUNT = env_int("PROXY_COUNT", env_int("AXES_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "nador_portal.client.client_ip"
+# Failed sign-ins from one address across user names (spraying), an hour; password-reset
+# requests per address and per e-mail address, an hour (nador_portal/signin.py).
+SIGN_IN_ADDRESS_LIMIT = env_int("SIGN_IN_ADDRESS_LIMIT", 20)
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 
-# Sessions end after SESSION_COOKIE_AGE seconds without a request (each request renews them).
+# Sessions end after SESSION_COOKIE_AGE seconds without a request (each request renews them),
+# and SESSION_MAX_AGE seconds after signing in whatever happens (nador_portal/middleware.py).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60)
+SESSION_MAX_AGE = env_int("SESSION_MAX_AGE", 12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from nador_portal.signin import sign_in_address_limit
 from publishing.access import coordinator_required
 
 logger = logging.getLogger(__name__)
@@ -43,8 +44,16 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("img/favicon.ico"))
 
 
+@never_cache
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """The page django-axes shows to a locked-out sign-in (AXES_LOCKOUT_CALLABLE)."""
+    """The page django-axes shows to a locked-out sign-in (AXES_LOCKOUT_CALLABLE), also for an
+    address over its limit across user names (nador_portal/signin.py)."""
+    if getattr(request, "locked_out_address", False):
+        limit = sign_in_address_limit()
+        context = {"address_limit": limit.limit, "retry_minutes": max(1, limit.retry_after() // 60)}
+        response = render(request, "registration/locked_out.html", context, status=429)
+        response["Retry-After"] = str(limit.retry_after())
+        return response
     context = {
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),

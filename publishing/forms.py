@@ -13,6 +13,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from nador_portal.signin import password_change_limit, reset_email_limit
 from publishing.access import organisations_for
 from stakeholders.models import Stakeholder
 
@@ -158,6 +159,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     who never signed in has none yet, and may ask again when the first link expired."""
 
     def get_users(self, email):
+        # Past the limit of mails to one address an hour, nothing more is sent to it; the page
+        # says the same either way, so it tells nobody whether the address has an account.
+        if reset_email_limit().hit(email.casefold()) > reset_email_limit().limit:
+            return
         yield from super().get_users(email)
         invited = get_user_model()._default_manager.filter(
             email__iexact=email, is_active=True, last_login__isnull=True
@@ -165,3 +170,24 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         for user in invited:
             if not user.has_usable_password():
                 yield user
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Wrong current passwords are counted per account: past the sign-in's limit, the form
+    refuses even the right one until the cool-off ends (a stolen session cannot guess it)."""
+
+    def clean_old_password(self):
+        limit = password_change_limit()
+        key = str(self.user.pk)
+        if limit.exceeded(key):
+            minutes = max(1, limit.retry_after() // 60)
+            raise ValidationError(
+                _("Too many wrong passwords. Try again in %(minutes)d minutes."),
+                code="throttled",
+                params={"minutes": minutes},
+            )
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            limit.hit(key)
+            raise

@@ -7,15 +7,16 @@ by default)."""
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from publishing.forms import PasswordResetForm
+from publishing.forms import PasswordChangeForm
 from publishing.views import accounts
 
 urlpatterns = [
     path("invite/", accounts.invite, name="invite_partner"),
+    path("password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
-        name="password_reset",
+        "password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
     ),
     path("", include("django.contrib.auth.urls")),
 ]

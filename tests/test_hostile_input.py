@@ -97,7 +97,7 @@ PRACTICE_REFUSALS = {
         {"roles-TOTAL_FORMS": "1", "roles-0-stakeholder": "asticude", "roles-0-role": "king"},
         "Select a valid choice.",
     ),
-    "NUL byte in a text": ({"summary": "a\x00b"}, "Null characters are not allowed."),
+    "NUL byte in a text": ({"summary": "a\x00b"}, "a character that is not allowed (a NUL byte)"),
 }
 
 
