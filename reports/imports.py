@@ -13,7 +13,7 @@ import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,6 +30,12 @@ from reports.exports import EXPORT_TYPES
 
 MAX_ZIP_MEMBERS = 1000
 HEADER_ROW = 1  # rows are numbered as in the spreadsheet: the header is row 1
+# A hostile header (800,000 repeated or unknown columns) is refused before anything is built
+# from it, and a report lists at most MAX_PROBLEMS problems (the others are counted): the
+# portal's own sheets have fewer than 60 columns with names under 40 characters.
+MAX_COLUMNS = 200
+MAX_HEADER_CHARS = 100
+MAX_PROBLEMS = 200
 
 
 def limit(name: str, default: int) -> int:
@@ -97,10 +103,32 @@ class ImportReport:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
+    problem_count: int = 0
+
+    def note(self, problems: Iterable[Problem]) -> None:
+        """Keep the first MAX_PROBLEMS problems and count them all."""
+        for problem in problems:
+            self.problem_count += 1
+            if len(self.problems) < MAX_PROBLEMS:
+                self.problems.append(problem)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problem_count
+
+    @property
+    def problems_not_shown(self) -> int:
+        return self.problem_count - len(self.problems)
+
+    def not_shown_message(self) -> str:
+        count = self.problems_not_shown
+        return ngettext(
+            "… and %(count)d more problem, not listed: correct those above and check the "
+            "file again.",
+            "… and %(count)d more problems, not listed: correct those above and check the "
+            "file again.",
+            count,
+        ) % {"count": count}
 
     def summary(self) -> str:
         kind = EXPORT_TYPES[self.kind].label if self.kind in EXPORT_TYPES else self.kind
@@ -110,10 +138,10 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
         }
-        errors = ngettext("%(count)d error", "%(count)d errors", len(self.problems)) % {
-            "count": len(self.problems)
+        errors = ngettext("%(count)d error", "%(count)d errors", self.problem_count) % {
+            "count": self.problem_count
         }
-        if self.problems:
+        if self.problem_count:
             outcome = _("nothing written")
         elif self.dry_run:
             outcome = _("dry run, nothing written")
@@ -156,6 +184,30 @@ def _check_row_count(count: int) -> None:
         )
 
 
+def _check_column_count(count: int) -> None:
+    if count > MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "The header row has %(count)d columns; a sheet of the portal has at most "
+                "%(limit)d. Keep only the columns of the import template."
+            )
+            % {"count": count, "limit": MAX_COLUMNS}
+        )
+
+
+def _check_header(headers: list[str]) -> None:
+    _check_column_count(len(headers))
+    for number, header in enumerate(headers, start=1):
+        if len(header) > MAX_HEADER_CHARS:
+            raise ImportFileError(
+                _(
+                    "The name of column %(number)d has %(length)d characters; column names "
+                    "have at most %(limit)d. Use the names of the import template."
+                )
+                % {"number": number, "length": len(header), "limit": MAX_HEADER_CHARS}
+            )
+
+
 def looks_like_utf16(content: bytes) -> bool:
     """Text in UTF-16 has a NUL byte beside each Latin letter: at every even or every
     odd place of its start."""
@@ -194,6 +246,7 @@ def _read_csv_text(text: str) -> Sheet:
     # programs write in some languages.
     header = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header.count)
+    _check_column_count(header.count(delimiter) + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return _sheet(reader)
@@ -232,7 +285,9 @@ def _read_xlsx(content: bytes) -> Sheet:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
-            return _sheet(workbook.worksheets[0].iter_rows(values_only=True))
+            # One column more than allowed is enough to refuse a sheet with too many.
+            rows = workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+            return _sheet(rows)
         finally:
             workbook.close()
     except ImportFileError:
@@ -265,6 +320,7 @@ def _sheet(rows) -> Sheet:
             headers = [str(cell).strip() for cell in cells]
             while headers and headers[-1] == "":
                 headers.pop()
+            _check_header(headers)
             continue
         if not any(str(cell).strip() for cell in cells):
             continue  # blank line
@@ -400,19 +456,19 @@ def run_import(
     try:
         sheet = read_sheet(content, filename)
     except ImportFileError as error:
-        report.problems.append(Problem(None, None, str(error)))
+        report.note([Problem(None, None, str(error))])
         return report
     report.total = len(sheet.rows)
     if progress is not None and hasattr(progress, "start"):
         progress.start(report.total)
-    report.problems = check_columns(sheet, resource)
-    if not report.problems and not sheet.rows:
+    report.note(check_columns(sheet, resource))
+    if report.ok and not sheet.rows:
         message = _("The file has no rows: add at least one row under the header.")
-        report.problems.append(Problem(None, None, message))
-    elif not report.problems:
-        report.problems = check_keys(sheet, resource._meta.import_id_fields[0])
-        report.problems += check_lengths(sheet, resource)
-    if report.problems:
+        report.note([Problem(None, None, message)])
+    elif report.ok:
+        report.note(check_keys(sheet, resource._meta.import_id_fields[0]))
+        report.note(check_lengths(sheet, resource))
+    if not report.ok:
         return report
     with transaction.atomic():
         result = resource.import_data(
@@ -423,8 +479,8 @@ def run_import(
             progress=progress,
             user=user,
         )
-        report.problems = _row_problems(result, resource, sheet.row_numbers)
-        if report.problems or dry_run:
+        report.note(_row_problems(result, resource, sheet.row_numbers))
+        if not report.ok or dry_run:
             transaction.set_rollback(True)
     _count(report, result, sheet.row_numbers)
     return report

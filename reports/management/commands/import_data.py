@@ -30,6 +30,8 @@ class Command(BaseCommand):
         progress.finish()
         for problem in report.problems:
             self.stderr.write(str(problem))
-        if report.problems:
+        if report.problems_not_shown:
+            self.stderr.write(report.not_shown_message())
+        if not report.ok:
             raise CommandError(report.summary())
         self.stdout.write(report.summary())
