@@ -6,3 +6,6 @@ class DemoConfig(AppConfig):
 
     name = "demo"
     verbose_name = "Demo content"
+
+    def ready(self) -> None:
+        from demo import checks  # noqa: F401  (registers the check of demo accounts)

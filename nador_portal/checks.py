@@ -1,19 +1,31 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
+# Django's own rule for a key worth its name (its warning security.W009), made an error here.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+
 
 @register(deploy=True)
 def secret_key_is_set_in_production(app_configs, **kwargs):
     if settings.DEBUG:
         return []
-    if settings.SECRET_KEY in ("", settings.INSECURE_DEV_SECRET_KEY):
-        return [
-            Error(
-                "SECRET_KEY is empty or the development default while DEBUG is off.",
-                hint="Set SECRET_KEY in the environment to a long random value.",
-                id="nador_portal.E001",
-            )
-        ]
+    key = settings.SECRET_KEY
+    hint = "Set SECRET_KEY in the environment to a long random value, e.g. the output of: "
+    hint += "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    if key in ("", settings.INSECURE_DEV_SECRET_KEY):
+        message = "SECRET_KEY is empty or the development default while DEBUG is off."
+        return [Error(message, hint=hint, id="nador_portal.E001")]
+    if (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith("django-insecure-")
+    ):
+        message = (
+            f"SECRET_KEY is too weak: it needs at least {SECRET_KEY_MIN_LENGTH} characters, "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, and no 'django-insecure-'."
+        )
+        return [Error(message, hint=hint, id="nador_portal.E003")]
     return []
 
 
@@ -43,10 +55,7 @@ def refuse_to_start_if_misconfigured() -> None:
     from django.core import checks
     from django.core.exceptions import ImproperlyConfigured
 
-    errors = [
-        message
-        for message in checks.run_checks(include_deployment_checks=True)
-        if message.is_serious()
-    ]
+    found = checks.run_checks(include_deployment_checks=True, databases=["default"])
+    errors = [message for message in found if message.is_serious()]
     if errors:
         raise ImproperlyConfigured("; ".join(str(error) for error in errors))

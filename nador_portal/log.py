@@ -40,5 +40,9 @@ class KeyValueFormatter(logging.Formatter):
                 fields[key] = value
         if record.exc_info:
             fields["exc"] = record.exc_info[0].__name__ if record.exc_info[0] else None
-            fields["traceback"] = self.formatException(record.exc_info)
+            # A refusal (403, 404, 400) is the portal working as meant: its name is enough. Only
+            # a server error carries the traceback someone must read.
+            status = getattr(record, "status_code", None)
+            if status is None or status >= 500:
+                fields["traceback"] = self.formatException(record.exc_info)
         return " ".join(f"{key}={_value(value)}" for key, value in fields.items())

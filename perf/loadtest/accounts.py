@@ -1,5 +1,6 @@
 """Who logs in during `make loadtest` (perf/loadtest/run.py): the demo partners and
-coordinator, with the demo password, and partners made for the run."""
+coordinator, and partners made for the run, all with passwords made for the run (the server
+runs with production settings, which refuse demo accounts with the demo password)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import secrets
 import sys
 from dataclasses import dataclass
 
-DEMO_PARTNERS = ["asticude", "acpp"]
+DEMO = ["asticude", "acpp"]
+COORDINATOR = "coordinator"
 
 
 @dataclass
@@ -17,26 +19,28 @@ class Account:
 
 
 def prepare_accounts(extra: int) -> tuple[list[Account], Account]:
-    """The demo partners and coordinator (demo password), and `extra` partners made for
-    the load test, each of their own organisation, with a password made for the run."""
-    from django.conf import settings
+    """The demo partners and coordinator, and `extra` partners made for the load test, each
+    of their own organisation, each with a password made for the run."""
     from django.contrib.auth import get_user_model
 
     from stakeholders.models import Membership, Stakeholder
 
     User = get_user_model()
-    demo = [*DEMO_PARTNERS, "coordinator"]
-    for username in demo:
-        user = User.objects.filter(username=username).first()
-        if user is None or not user.check_password(settings.DEMO_PASSWORD):
-            sys.exit(f"The demo account {username!r} is missing or has another password.")
-    partners = [Account(name, settings.DEMO_PASSWORD) for name in DEMO_PARTNERS]
-    organisations = Stakeholder.objects.exclude(slug__in=DEMO_PARTNERS).order_by("pk")[:extra]
-    for number, organisation in enumerate(organisations, start=1):
-        account = Account(f"loadtest-partner-{number}", secrets.token_urlsafe(16))
-        user, _created = User.objects.get_or_create(username=account.username)
+
+    def with_run_password(user) -> Account:
+        account = Account(user.username, secrets.token_urlsafe(16))
         user.set_password(account.password)
         user.save()
+        return account
+
+    demo = {user.username: user for user in User.objects.filter(username__in=[*DEMO, COORDINATOR])}
+    missing = sorted({*DEMO, COORDINATOR} - set(demo))
+    if missing:
+        sys.exit(f"The demo accounts {', '.join(missing)} are missing: run load_demo first.")
+    partners = [with_run_password(demo[name]) for name in DEMO]
+    organisations = Stakeholder.objects.exclude(slug__in=DEMO).order_by("pk")[:extra]
+    for number, organisation in enumerate(organisations, start=1):
+        user, _created = User.objects.get_or_create(username=f"loadtest-partner-{number}")
         Membership.objects.get_or_create(user=user, stakeholder=organisation)
-        partners.append(account)
-    return partners, Account("coordinator", settings.DEMO_PASSWORD)
+        partners.append(with_run_password(user))
+    return partners, with_run_password(demo[COORDINATOR])

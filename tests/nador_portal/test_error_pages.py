@@ -95,3 +95,31 @@ def test_a_log_line_cannot_be_forged_through_the_path():
     line = KeyValueFormatter().format(record)
     assert "\n" not in line
     assert 'msg="Not Found: /x\\nlevel=INFO msg=\\"forged\\""' in line
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "exception"),
+    [
+        ("/en/forbidden/", 403, "PermissionDenied"),
+        ("/en/practices/no-such-practice/", 404, None),  # Django logs no exception for it
+        ("/en/suspicious/", 400, "SuspiciousOperation"),
+    ],
+)
+def test_a_refusal_is_logged_as_one_short_line_without_a_traceback(
+    quiet_client, caplog, url, status, exception
+):
+    quiet_client.get(url)
+    records = [
+        r for r in caplog.records if r.name.startswith(("django.request", "django.security"))
+    ]
+    lines = [KeyValueFormatter().format(record) for record in records]
+    assert lines
+    assert all("traceback=" not in line and len(line) < 500 for line in lines)
+    assert any(f"status={status}" in line for line in lines)
+    assert exception is None or any(f"exc={exception}" in line for line in lines)
+
+
+def test_a_server_error_keeps_its_traceback_in_the_log(quiet_client, caplog):
+    quiet_client.get("/en/boom/")
+    record = next(r for r in caplog.records if r.name == "django.request")
+    assert "secret detail of the failure" in KeyValueFormatter().format(record)

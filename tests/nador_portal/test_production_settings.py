@@ -145,3 +145,22 @@ def test_a_silent_postgresql_server_fails_fast():
         DATABASE_URL="postgres://nador@db.example.org:5432/nador",
     )
     assert timeout == "5"
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    ["short-key", "a" * 60, "ab" * 40, "django-insecure-" + "x7Kq9" * 10],
+    ids=["short", "one character", "two characters", "django-insecure prefix"],
+)
+def test_production_refuses_a_short_or_low_entropy_secret_key(secret_key):
+    result = _check_deploy(**{**PRODUCTION, "SECRET_KEY": secret_key})
+    assert result.returncode != 0
+    assert "nador_portal.E003" in result.stderr
+    assert _run(
+        "-c", "import nador_portal.wsgi", **{**PRODUCTION, "SECRET_KEY": secret_key}
+    ).returncode
+
+
+def test_a_generated_secret_key_passes():
+    result = _check_deploy(**{**PRODUCTION, "SECRET_KEY": "Zp4" + "q8W-rT2_nY6" * 5})
+    assert "nador_portal.E003" not in result.stderr
