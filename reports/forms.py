@@ -10,7 +10,7 @@ from events.models import EventSeries
 from practices.models import Practice
 from publishing.workflow import Status
 from reports.exports import EXPORT_TYPES
-from reports.imports import max_bytes, too_big
+from reports.reading import max_bytes, too_big
 from search import dimensions
 
 

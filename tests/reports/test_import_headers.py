@@ -5,7 +5,8 @@ import tracemalloc
 
 import pytest
 
-from reports.imports import MAX_COLUMNS, MAX_PROBLEMS, run_import
+from reports.imports import MAX_PROBLEMS, run_import
+from reports.reading import MAX_COLUMNS
 from tests.conftest import logged_in
 from tests.reports.import_helpers import HEADERS, database_state, practice_row, upload
 from tests.spreadsheet_helpers import csv_bytes, xlsx_bytes

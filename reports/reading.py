@@ -1,0 +1,246 @@
+"""Reading an uploaded CSV or XLSX safely, before any of it is checked or imported.
+
+Size, kind (the bytes, not the name), encoding, the unpacked size and parts of an XLSX (a
+small file may unpack to gigabytes), the number of rows and the header's columns and names
+are all bounded here, so that a hostile file is refused in one sentence before anything is
+built from it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+MAX_ZIP_MEMBERS = 1000
+# A hostile header (800,000 repeated or unknown columns) is refused before anything is built
+# from it: the portal's own sheets have fewer than 60 columns with names under 40 characters.
+MAX_COLUMNS = 200
+MAX_HEADER_CHARS = 100
+
+
+def limit(name: str, default: int) -> int:
+    return getattr(settings, name, default)
+
+
+def max_bytes() -> int:
+    return limit("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def max_rows() -> int:
+    return limit("IMPORT_MAX_ROWS", 5000)
+
+
+def max_unpacked_bytes() -> int:
+    return limit("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+
+
+def too_big(size: int) -> str:
+    return _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.") % {
+        "size": round(size / 2**20, 1),
+        "limit": round(max_bytes() / 2**20, 1),
+    }
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a spreadsheet of this type; nothing was written."""
+
+
+def not_a_spreadsheet() -> ImportFileError:
+    return ImportFileError(
+        _("This is not a spreadsheet the portal can read: upload a CSV (UTF-8) or XLSX file.")
+    )
+
+
+@dataclass
+class Sheet:
+    headers: list[str]
+    rows: list[list]
+    row_numbers: list[int]
+
+
+def read_sheet(content: bytes, filename: str) -> Sheet:
+    """The header and rows of an uploaded CSV or XLSX, or ImportFileError."""
+    if len(content) > max_bytes():
+        raise ImportFileError(too_big(len(content)))
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    name = filename.lower()
+    if content.startswith(b"PK\x03\x04"):
+        return _read_xlsx(content)
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _read_utf16(content)
+    if looks_like_utf16(content):
+        raise ImportFileError(
+            _(
+                "This file is in UTF-16 without a byte order mark: save it as “CSV UTF-8” "
+                "and upload it again."
+            )
+        )
+    if name.endswith((".xlsx", ".xls", ".ods", ".zip")) or b"\x00" in content[:4096]:
+        raise not_a_spreadsheet()
+    return _read_csv(content)
+
+
+def _check_row_count(count: int) -> None:
+    if count > max_rows():
+        raise ImportFileError(
+            _("The file has more than %(limit)d rows; split it into files of at most %(limit)d.")
+            % {"limit": max_rows()}
+        )
+
+
+def _check_column_count(count: int) -> None:
+    if count > MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "The header row has %(count)d columns; a sheet of the portal has at most "
+                "%(limit)d. Keep only the columns of the import template."
+            )
+            % {"count": count, "limit": MAX_COLUMNS}
+        )
+
+
+def _check_header(headers: list[str]) -> None:
+    _check_column_count(len(headers))
+    for number, header in enumerate(headers, start=1):
+        if len(header) > MAX_HEADER_CHARS:
+            raise ImportFileError(
+                _(
+                    "The name of column %(number)d has %(length)d characters; column names "
+                    "have at most %(limit)d. Use the names of the import template."
+                )
+                % {"number": number, "length": len(header), "limit": MAX_HEADER_CHARS}
+            )
+
+
+def looks_like_utf16(content: bytes) -> bool:
+    """Text in UTF-16 has a NUL byte beside each Latin letter: at every even or every
+    odd place of its start."""
+    start = content[:200]
+    even, odd = start[0::2], start[1::2]
+    return len(start) >= 4 and any(
+        not nuls.strip(b"\x00") and b"\x00" not in text for nuls, text in ((even, odd), (odd, even))
+    )
+
+
+def _read_utf16(content: bytes) -> Sheet:
+    """Spreadsheet programs write "Unicode text" in UTF-16 with a byte order mark."""
+    try:
+        text = content.decode("utf-16")
+    except UnicodeDecodeError:
+        raise not_a_spreadsheet() from None
+    return _read_csv_text(text)
+
+
+def _read_csv(content: bytes) -> Sheet:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _(
+                "The file is not encoded in UTF-8 (unreadable byte at position %(position)d). "
+                "Save it as “CSV UTF-8” and upload it again."
+            )
+            % {"position": error.start}
+        ) from None
+    return _read_csv_text(text)
+
+
+def _read_csv_text(text: str) -> Sheet:
+    # The header decides the separator: a comma, or the semicolon or tab that spreadsheet
+    # programs write in some languages.
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    _check_column_count(header.count(delimiter) + 1)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _sheet(reader)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("The CSV file is malformed: %(error)s.") % {"error": error}
+        ) from None
+
+
+def _read_xlsx(content: bytes) -> Sheet:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise ImportFileError(
+            _("This is not a spreadsheet the portal can read: the XLSX file is damaged.")
+        ) from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise ImportFileError(
+            _("The XLSX file holds %(count)d parts, far more than a spreadsheet: it is refused.")
+            % {"count": len(members)}
+        )
+    names = {member.filename for member in members}
+    if "xl/workbook.xml" not in names:
+        raise not_a_spreadsheet()
+    # The sizes declared in the zip directory, checked before anything is unpacked.
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > max_unpacked_bytes() or unpacked > 200 * max(len(content), 1):
+        raise ImportFileError(
+            _(
+                "The XLSX file unpacks to %(size)s MB, far more than a spreadsheet of its size "
+                "should: it is refused. Save the sheet again or as CSV."
+            )
+            % {"size": round(unpacked / 2**20, 1)}
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            # One column more than allowed is enough to refuse a sheet with too many.
+            rows = workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+            return _sheet(rows)
+        finally:
+            workbook.close()
+    except ImportFileError:
+        raise
+    except Exception:  # openpyxl raises many kinds of errors on a damaged file
+        raise ImportFileError(
+            _("This is not a spreadsheet the portal can read: the XLSX file is damaged.")
+        ) from None
+
+
+def _cell(value):
+    """A cell as text, except dates and numbers typed in a spreadsheet, which the
+    Resource's widgets read natively (17.0 becomes 17)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str | int | float | date):
+        return value
+    return str(value)
+
+
+def _sheet(rows) -> Sheet:
+    iterator = iter(rows)
+    headers = None
+    data, numbers = [], []
+    for number, row in enumerate(iterator, start=1):
+        cells = [_cell(value) for value in row]
+        if headers is None:
+            headers = [str(cell).strip() for cell in cells]
+            while headers and headers[-1] == "":
+                headers.pop()
+            _check_header(headers)
+            continue
+        if not any(str(cell).strip() for cell in cells):
+            continue  # blank line
+        _check_row_count(len(data) + 1)
+        cells = (cells + [""] * len(headers))[: len(headers)]
+        data.append(cells)
+        numbers.append(number)
+    if not headers:
+        raise ImportFileError(_("The file has no header row."))
+    return Sheet(headers, data, numbers)
