@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "axes",
+    # A second factor (TOTP, with one-time recovery codes): publishing/two_factor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_filters",
     "django_countries",
@@ -70,6 +74,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second-factor device verified this session, then: no page for a coordinator whose
+    # session has none (publishing/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "publishing.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -149,6 +157,16 @@ _proxy_count = env_int("AXES_PROXY_COUNT", 0)
 if _proxy_count:
     AXES_IPWARE_PROXY_COUNT = _proxy_count
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# A second factor (TOTP app, or a one-time recovery code) is asked of coordinators and
+# superusers after their password; partners may turn it on. Off by default with DEBUG, so that
+# `make run`'s demo never locks a newcomer out (README.md).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+# Each wrong code doubles the wait before the next try: 1, 2, 4, 8 ... seconds (django-otp).
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+OTP_TOTP_ISSUER = "Nador portal"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 
 # Sessions end after SESSION_COOKIE_AGE seconds without a request (each request renews them).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60)
