@@ -24,6 +24,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -99,8 +100,9 @@ class SecondFactorMiddleware:
         if request.resolver_match.view_name in OPEN_VIEWS or not needs_verification(request):
             return None
         # After the code, back to the page asked for; a form's target is no page to land on.
-        target = request.get_full_path() if request.method in ("GET", "HEAD") else ""
-        return redirect_to_login(target, reverse("two_factor"))
+        if request.method not in ("GET", "HEAD"):
+            return redirect("two_factor")
+        return redirect_to_login(request.get_full_path(), reverse("two_factor"))
 
 
 # -- devices --------------------------------------------------------------------------------
@@ -210,7 +212,7 @@ class VerifyForm(forms.Form):
             raise forms.ValidationError(_("This code is not right."), code="wrong")
         if not device.verify_is_allowed()[0]:
             raise forms.ValidationError(
-                _("Too many wrong codes: wait a minute, then try again."), code="throttled"
+                _("Too many wrong codes: wait a little, then try again."), code="throttled"
             )
         # django-otp locks the device row while checking, so a code counts once.
         self.device = django_otp.verify_token(self.user, device.persistent_id, code)
