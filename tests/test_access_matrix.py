@@ -138,7 +138,7 @@ TABLE: dict[str, Row] = {
     "password_reset_complete": Row("none", EVERYONE_200, EVERYONE_405),
     # The second factor: partners owe none; coordinators' sessions are verified (sign_in).
     "two_factor": Row("none", (LOGIN, 302, 302, 302)),
-    "two_factor_setup": Row("none", (LOGIN, 200, 200, 302), (LOGIN, 400, 400, 302)),
+    "two_factor_setup": Row("none", (LOGIN, 200, 200, 200), (LOGIN, 400, 400, 400)),
     "two_factor_manage": Row("none", (LOGIN, 200, 200, 200), (LOGIN, 405, 405, 405)),
     "two_factor_recovery_codes": Row("none", (LOGIN, 302, 302, 302)),  # shown after a redirect
     "two_factor_disable": Row("none", EVERYONE_405, (LOGIN, 302, 302, 302)),

@@ -67,11 +67,11 @@ def verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: its secret as a QR code and as text, then a first code."""
-    if two_factor.has_second_factor(request.user):
-        # Replacing a device needs a verified session: turn it off (or be reset) first.
-        verified = request.user.is_verified()
-        return redirect("two_factor_manage" if verified else _with_next("two_factor", request))
+    """Set up an authenticator app (or a new one, replacing the old): its secret as a QR code
+    and as text, then a first code."""
+    if two_factor.has_second_factor(request.user) and not request.user.is_verified():
+        # Replacing an app takes a code of the old one, or a recovery code, first.
+        return redirect(_with_next("two_factor", request))
     key = request.session.setdefault(two_factor.SETUP_KEY_SESSION_KEY, two_factor.new_secret())
     form = two_factor.SetupForm(key, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -196,6 +196,17 @@ def test_an_unverified_coordinator_cannot_replace_their_app_by_setting_up_anothe
     assert TOTPDevice.objects.filter(user=coordinator).count() == 1
 
 
+def test_a_verified_coordinator_replaces_their_app_with_a_new_one(coordinator):
+    client = logged_in(coordinator)
+    old = TOTPDevice.objects.get(user=coordinator)
+    assert client.get(SETUP).status_code == 200
+    key = client.session[two_factor.SETUP_KEY_SESSION_KEY]
+    client.post(SETUP, {"code": f"{totp(bytes.fromhex(key)):06d}"})
+    assert list(TOTPDevice.objects.filter(user=coordinator).values_list("key", flat=True)) == [key]
+    assert key != old.key
+    assert client.get("/en/review/").status_code == 200
+
+
 def test_a_coordinator_makes_new_recovery_codes_and_the_old_ones_stop_working(coordinator):
     client = logged_in(coordinator)
     old = two_factor.make_recovery_codes(coordinator)
