@@ -11,6 +11,7 @@ marks their session as waiting for a code.
 
 from __future__ import annotations
 
+import time
 from base64 import b32encode
 from binascii import unhexlify
 
@@ -132,6 +133,7 @@ def matching_time_step(key: str, code: str) -> int | None:
     if not (code.isdigit() and len(code) == 6):
         return None
     totp = TOTP(unhexlify(key))
+    totp.time = time.time()  # one clock reading, so that t() is the step that matched
     return totp.t() if totp.verify(int(code), tolerance=1) else None
 
 
