@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "axes",
+    # A second factor (TOTP, with one-time recovery codes): publishing/two_factor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_filters",
     "django_countries",
@@ -68,13 +72,18 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Before anything reads a parameter: control characters become spaces.
+    # Before anything reads a parameter: a NUL is refused, other control characters are spaces.
     "nador_portal.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Absolute session lifetime and no-store on every signed-in response.
+    # Absolute session lifetime and no-store on every signed-in response (the second factor's
+    # step included).
     "nador_portal.middleware.SignedInMiddleware",
+    # Which second-factor device verified this session, then: no page for a coordinator whose
+    # session has none (publishing/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "publishing.two_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "nador_portal.middleware.PermissionsPolicyMiddleware",
@@ -158,6 +167,16 @@ AXES_CLIENT_IP_CALLABLE = "nador_portal.client.client_ip"
 # requests per address and per e-mail address, an hour (nador_portal/signin.py).
 SIGN_IN_ADDRESS_LIMIT = env_int("SIGN_IN_ADDRESS_LIMIT", 20)
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
+
+# A second factor (TOTP app, or a one-time recovery code) is asked of coordinators and
+# superusers after their password; partners may turn it on. Off by default with DEBUG, so that
+# `make run`'s demo never locks a newcomer out (README.md).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+# Each wrong code doubles the wait before the next try: 1, 2, 4, 8 ... seconds (django-otp).
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+OTP_TOTP_ISSUER = "Nador portal"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 
 # Sessions end after SESSION_COOKIE_AGE seconds without a request (each request renews them),
 # and SESSION_MAX_AGE seconds after signing in whatever happens (nador_portal/middleware.py).

@@ -45,6 +45,11 @@ def is_coordinator(user) -> bool:
     return cached
 
 
+def can_reset_second_factor(user, of) -> bool:
+    """Coordinators reset a lost second factor; a superuser's, only another superuser."""
+    return is_coordinator(user) and (user.is_superuser or not of.is_superuser)
+
+
 def coordinators() -> QuerySet:
     """The users who are coordinators: members of the group, and superusers."""
     return (

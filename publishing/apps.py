@@ -7,3 +7,7 @@ class PublishingConfig(AppConfig):
 
     name = "publishing"
     verbose_name = _("Publishing")
+
+    def ready(self) -> None:
+        # Connects the sign-in receiver that asks a user with a device for a code.
+        from publishing import two_factor  # noqa: F401

@@ -9,9 +9,12 @@ from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 from django.utils import translation
 from django.utils.text import slugify
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from practices.models import Practice, Status, Theme
 from publishing.access import COORDINATORS_GROUP
+from publishing.two_factor import is_required_for, totp_device_of
 from stakeholders.models import Membership, Stakeholder
 
 PASSWORD = "a-long-test-password-2026"
@@ -110,10 +113,23 @@ def superuser(django_user_model):
     )
 
 
-def logged_in(user) -> Client:
-    client = Client()
+def sign_in(client: Client, user) -> Client:
+    """Signs the client in as `user`; a user who owes a second factor (coordinators and
+    superusers: tests run with DEBUG off, so it is enforced) gets a confirmed authenticator
+    app and a session verified by it, as django_otp.login() leaves one."""
     client.force_login(user)
+    if is_required_for(user):
+        device = totp_device_of(user) or TOTPDevice.objects.create(
+            user=user, name="Test app", confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
+
+
+def logged_in(user) -> Client:
+    return sign_in(Client(), user)
 
 
 @pytest.fixture

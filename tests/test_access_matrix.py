@@ -24,28 +24,19 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from events.models import Event
 from practices.models import InterventionArea, Practice, Programme, TargetGroup
 from practices.sitemaps import SITEMAPS
 from publishing.workflow import Status
 from reports.exports import EXPORT_TYPES, FORMATS
-from tests.conftest import make_practice
-from tests.project import (
-    ADMIN_LOGIN,
-    CSRF_TOKEN,
-    LOGIN,
-    all_patterns,
-    check,
-    is_admin,
-)
+from tests.conftest import make_practice, sign_in
+from tests.project import ADMIN_LOGIN, CSRF_TOKEN, LOGIN, all_patterns, check, is_admin
 
 PERSONAS = ("anonymous", "partner", "outsider", "coordinator", "superuser")
 MISSING = "missing"
 STATUSES = list(Status.values)
-
-
-# --- The patterns of the project -------------------------------------------------------
 
 
 # --- Expected outcomes -----------------------------------------------------------------
@@ -145,6 +136,13 @@ TABLE: dict[str, Row] = {
     "password_reset_done": Row("none", EVERYONE_200, EVERYONE_405),
     "password_reset_confirm": Row("reset_token", (by_case(200, valid=302),) * 4),
     "password_reset_complete": Row("none", EVERYONE_200, EVERYONE_405),
+    # The second factor: partners owe none; coordinators' sessions are verified (sign_in).
+    "two_factor": Row("none", (LOGIN, 302, 302, 302)),
+    "two_factor_setup": Row("none", (LOGIN, 200, 200, 200), (LOGIN, 400, 400, 400)),
+    "two_factor_manage": Row("none", (LOGIN, 200, 200, 200), (LOGIN, 405, 405, 405)),
+    "two_factor_recovery_codes": Row("none", (LOGIN, 302, 302, 302)),  # shown after a redirect
+    "two_factor_disable": Row("none", EVERYONE_405, (LOGIN, 302, 302, 302)),
+    "two_factor_reset": Row("none", COORDINATORS, (LOGIN, 403, 403, 400)),
     # The partner workspace
     "workspace:home": Row("none", (LOGIN, 200, 200, 200)),
     "workspace:create": Row("kind", (LOGIN, 200, 200, 200), (LOGIN, 400, 400, 400)),
@@ -352,7 +350,7 @@ def clients(partner, outsider, coordinator, superuser) -> dict[str, Client]:
     clients = {"anonymous": Client(enforce_csrf_checks=True, raise_request_exception=False)}
     for persona, user in users.items():
         clients[persona] = Client(enforce_csrf_checks=True, raise_request_exception=False)
-        clients[persona].force_login(user)
+        sign_in(clients[persona], user)
     for client in clients.values():
         client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_TOKEN
     return clients
@@ -399,6 +397,9 @@ SUPERUSER_ADMIN = {
     "admin:axes_accessattempt_add": 403,
     "admin:axes_accesslog_add": 403,
     "admin:axes_accessfailurelog_add": 403,
+    # OTP_ADMIN_HIDE_SENSITIVE_DATA: no page shows the secret of someone's authenticator app.
+    "admin:otp_totp_totpdevice_config": 403,
+    "admin:otp_totp_totpdevice_qrcode": 403,
 }
 SUPERUSER_ADMIN_ENDINGS = {
     "process_import": 405,  # POST only
@@ -436,6 +437,8 @@ def admin_url(key: str, route: str, samples: Samples) -> str:
         kwargs["object_id"] = obj.pk
     if "<id>" in route:
         kwargs["id"] = obj.pk
+    if "pk>" in route:  # django-otp's QR code of a TOTP device
+        kwargs["pk"] = obj.pk
     return reverse(key, kwargs=kwargs)
 
 
@@ -472,6 +475,7 @@ def admin_samples(samples, outsider):
     AccessAttempt.objects.create(**attempt, failures_since_start=1)
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt)
+    StaticDevice.objects.create(user=outsider, name="Sample", confirmed=True)  # TOTP: sign_in
     return samples
 
 

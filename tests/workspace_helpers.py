@@ -7,6 +7,7 @@ from django.test import Client
 
 from events.forms import EventForm, ParticipantCountFormSet
 from practices.forms import IndicatorFormSet, PracticeForm, StakeholderRoleFormSet
+from tests.conftest import sign_in
 
 
 class CsrfClient(Client):
@@ -25,7 +26,7 @@ class CsrfClient(Client):
 def client_for(user=None) -> CsrfClient:
     client = CsrfClient()
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 

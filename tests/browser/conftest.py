@@ -9,6 +9,9 @@ a missing Chromium is a failure.
 
 import os
 import shutil
+import time
+from base64 import b32decode
+from urllib.parse import urlparse
 
 import pytest
 
@@ -87,3 +90,29 @@ def assert_no_serious_axe_violations(page) -> None:
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in serious
     )
+
+
+def give_second_factor(page, username: str) -> None:
+    """Gets past the second factor's step if the page is on it (tests run with DEBUG off, so
+    coordinators owe one): sets up an app from the secret the page shows, or gives a code of
+    the app set up before, as a person with the app in hand would."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    path = urlparse(page.url).path
+    if path.endswith("/accounts/two-factor/set-up/"):
+        secret = page.locator("code.secret").inner_text().replace(" ", "")
+        page.locator("#id_code").fill(f"{totp(b32decode(secret)):06d}")
+        page.locator("form.record-form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator(".recovery-codes li").count() == 10
+        page.locator("main a.button").click()  # the codes are kept: on to the page asked for
+        page.wait_for_load_state()
+    elif path.endswith("/accounts/two-factor/"):
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        # A code is good once: within 30 seconds of the last, the app's next one.
+        now = int(time.time()) // device.step
+        step = max(now, device.last_t + 1)
+        page.locator("#id_code").fill(f"{totp(device.bin_key, drift=step - now):06d}")
+        page.locator("form.record-form button[type=submit]").click()
+        page.wait_for_load_state()

@@ -1,7 +1,7 @@
 from openpyxl import load_workbook
 
 from practices.models import Practice
-from tests.browser.conftest import assert_no_serious_axe_violations
+from tests.browser.conftest import assert_no_serious_axe_violations, give_second_factor
 
 
 def sign_in_as_coordinator(page, settings) -> None:
@@ -9,6 +9,8 @@ def sign_in_as_coordinator(page, settings) -> None:
     page.get_by_label("Username").fill("coordinator")
     page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    give_second_factor(page, "coordinator")
     page.wait_for_url("**/en/reports/")
 
 

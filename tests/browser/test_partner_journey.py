@@ -3,7 +3,7 @@ and a visitor finds it under its theme."""
 
 from django.conf import settings
 
-from tests.browser.conftest import assert_no_serious_axe_violations
+from tests.browser.conftest import assert_no_serious_axe_violations, give_second_factor
 
 TITLE = "Intercultural football league of Nador"
 
@@ -15,6 +15,7 @@ def sign_in(page, username: str) -> None:
     page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    give_second_factor(page, username)
 
 
 def sign_out(page) -> None:

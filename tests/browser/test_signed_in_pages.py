@@ -49,6 +49,8 @@ def partner_paths(language: str) -> list[str]:
         f"/{language}/workspace/practices/{practice.slug}/history/",
         f"/{language}/workspace/practices/{practice.slug}/translations/{other}/",
         f"/{language}/accounts/password_change/",
+        f"/{language}/accounts/two-factor/settings/",
+        f"/{language}/accounts/two-factor/set-up/",
     ]
 
 
@@ -73,6 +75,8 @@ def coordinator_paths(language: str) -> list[str]:
         f"/{language}/reports/",
         f"/{language}/reports/import/",
         f"/{language}/accounts/invite/",
+        f"/{language}/accounts/two-factor/settings/",
+        f"/{language}/accounts/two-factor/reset/",
     ]
 
 

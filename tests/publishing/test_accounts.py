@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from stakeholders.models import Membership
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 from tests.workspace_helpers import CsrfClient, client_for
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +153,7 @@ def test_anonymous_visitor_is_sent_to_sign_in_from_the_invitation_page(client, a
 
 def test_an_invitation_without_the_csrf_token_is_refused(coordinator, asticude):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     assert client.post("/en/accounts/invite/", invitation(asticude)).status_code == 403
     assert not get_user_model().objects.filter(username="newcomer").exists()
 

@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import Client
 
 from practices.models import Practice, Status
-from tests.conftest import make_practice
+from tests.conftest import make_practice, sign_in
 from tests.publishing.test_workspace_events import make_event
 from tests.workspace_helpers import client_for, practice_data
 
@@ -192,7 +192,7 @@ def test_decisions_accept_only_post(coordinator, submitted):
 def test_a_decision_without_the_csrf_token_is_refused(coordinator, submitted):
     before = state(submitted)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     assert client.post(url(submitted, "publish")).status_code == 403
     assert state(submitted) == before
 
