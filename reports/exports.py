@@ -3,7 +3,8 @@
 Rows come from the Resource the admin uses, in chunks of CHUNK_SIZE read by primary key
 with their relations prefetched: a chunk costs the same few queries whatever its size, so
 the number of queries grows with rows / CHUNK_SIZE only. CSV and JSON are streamed as
-they are produced; XLSX goes through openpyxl's write-only mode into a temporary file.
+they are produced; so is XLSX (reports/xlsx_stream.py), a zip written as its rows are read:
+whatever the size, the first byte leaves at once and no worker waits for a whole file.
 On PostgreSQL the CSV of practices is written by the database itself, the same bytes
 (reports/sql_export.py, database_csv).
 """
@@ -13,13 +14,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import F, QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -43,6 +43,7 @@ from reports.spreadsheets import (
     sheet_order,
     translated_fields,
 )
+from reports.xlsx_stream import xlsx_chunks
 from stakeholders.models import Stakeholder
 
 CHUNK_SIZE = 500
@@ -282,12 +283,10 @@ def write_xlsx(headers: list[str], data: Iterable[list], output, title: str = "E
     workbook.save(output)
 
 
-def xlsx_file(headers: list[str], data: Iterable[list], title: str):
-    """The workbook in a temporary file (on disk beyond 8 MB), rewound for reading."""
-    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    write_xlsx(headers, data, output, title)
-    output.seek(0)
-    return output
+def xlsx_stream(headers: list[str], data: Iterable[list], title: str) -> Iterator[bytes]:
+    """The workbook's bytes as its rows are read (reports/xlsx_stream.py)."""
+    cleaned = ([spreadsheet_cell(value) for value in row] for row in data)
+    return xlsx_chunks(headers, cleaned, title)
 
 
 def filter_label(params) -> str:
@@ -366,8 +365,7 @@ def in_pieces(chunks: Iterable[str]) -> Iterator[str]:
 
 def download(headers: list[str], data: Iterable[list], fmt: str, name: str, sheet_title: str):
     if fmt == "xlsx":
-        response = FileResponse(xlsx_file(headers, data, sheet_title), content_type=FORMATS[fmt])
-        return with_download_headers(response, name)
+        return streaming_response(xlsx_stream(headers, data, sheet_title), fmt, name)
     chunks = csv_lines(headers, data) if fmt == "csv" else json_chunks(headers, data)
     return streaming_response(in_pieces(chunks), fmt, name)
 
