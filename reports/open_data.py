@@ -270,15 +270,39 @@ def start_build() -> None:
     if mode == "sync":
         build_if_stale()
     elif mode == "background":
-        threading.Thread(target=_build_in_thread, name="open-data-build", daemon=True).start()
+        _start_thread()
+
+
+_thread_guard = threading.Lock()
+_thread: threading.Thread | None = None
+_again = False
+
+
+def _start_thread() -> None:
+    """One build thread per process: a change while it runs asks it for another pass."""
+    global _thread, _again
+    with _thread_guard:
+        if _thread is not None:
+            _again = True
+            return
+        _thread = threading.Thread(target=_build_in_thread, name="open-data-build", daemon=True)
+        _thread.start()
 
 
 def _build_in_thread() -> None:
+    global _thread, _again
     close_old_connections()
     try:
-        build_if_stale()
-    except Exception:
-        logger.exception("The open-data build failed")
+        while True:
+            _again = False
+            try:
+                build_if_stale()
+            except Exception:
+                logger.exception("The open-data build failed")
+            with _thread_guard:
+                if not _again:
+                    _thread = None
+                    return
     finally:
         connections.close_all()
 
