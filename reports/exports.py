@@ -250,7 +250,7 @@ def spreadsheet_cell(value):
     return neutralise(value)
 
 
-class _Echo:
+class Echo:
     """A file-like object whose write() returns what it is given, for csv.writer."""
 
     def write(self, value: str) -> str:
@@ -258,20 +258,32 @@ class _Echo:
 
 
 def csv_lines(headers: list[str], data: Iterable[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     # A byte-order mark makes Excel read the file as UTF-8; the import ignores it.
     yield "\ufeff" + writer.writerow(headers)
     for row in data:
-        yield writer.writerow([spreadsheet_cell(value) for value in row])
+        yield csv_line(writer, row)
+
+
+def csv_line(writer, row: list) -> str:
+    """One row of the CSV (`writer`: a csv.writer of _Echo)."""
+    return writer.writerow([spreadsheet_cell(value) for value in row])
+
+
+JSON_START, JSON_SEPARATOR, JSON_END = "[", ",\n", "\n]\n"
 
 
 def json_chunks(headers: list[str], data: Iterable[list]) -> Iterator[str]:
-    yield "["
+    yield JSON_START
     separator = "\n"
     for row in data:
-        yield separator + json.dumps(dict(zip(headers, row, strict=True)), ensure_ascii=False)
-        separator = ",\n"
-    yield "\n]\n"
+        yield separator + json_record(headers, row)
+        separator = JSON_SEPARATOR
+    yield JSON_END
+
+
+def json_record(headers: list[str], row: list) -> str:
+    return json.dumps(dict(zip(headers, row, strict=True)), ensure_ascii=False)
 
 
 def write_xlsx(headers: list[str], data: Iterable[list], output, title: str = "Export") -> None:

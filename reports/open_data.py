@@ -20,6 +20,7 @@ it runs are seen by its final staleness check, so repeated publications coalesce
 from __future__ import annotations
 
 import contextlib
+import csv
 import fcntl
 import hashlib
 import json
@@ -51,9 +52,14 @@ from practices.models import (
 from publishing.workflow import Status
 from reports.exports import (
     EXPORT_TYPES,
+    JSON_END,
+    JSON_SEPARATOR,
+    JSON_START,
+    Echo,
+    csv_line,
     csv_lines,
     database_csv,
-    json_chunks,
+    json_record,
     rows,
     xlsx_stream,
 )
@@ -175,17 +181,68 @@ def is_stale() -> bool:
 # -- Building ---------------------------------------------------------------------------
 
 
-def _chunks(kind: str, fmt: str) -> Iterator[bytes]:
+def _write_kind(kind: str, written: dict[str, Path]) -> None:
+    """The three files of `kind` from one reading of its rows: the XLSX writer pulls them
+    and each row is written to the CSV and the JSON on its way (on PostgreSQL the CSV of
+    practices is written by the database, apart). Adds the temporary files to `written`."""
     resource = resource_for(kind)
     queryset = published(kind)
-    if fmt == "csv" and (lines := database_csv(resource, queryset)) is not None:
-        return lines
     headers = resource.get_export_headers()
-    data = rows(resource, queryset)
-    if fmt == "xlsx":
-        return xlsx_stream(headers, data, kind)
-    text = csv_lines(headers, data) if fmt == "csv" else json_chunks(headers, data)
-    return (piece.encode() for piece in text)
+    sql_csv = database_csv(resource, queryset)
+    if sql_csv is not None:
+        written[f"{kind}.csv"] = _write_temporary(sql_csv, f"{kind}.csv")
+    sinks = [_JsonSink(headers, _open_temporary(f"{kind}.json"))]
+    if sql_csv is None:
+        sinks.append(_CsvSink(headers, _open_temporary(f"{kind}.csv")))
+    for sink in sinks:
+        written[f"{kind}.{sink.fmt}"] = Path(sink.out.name)
+    try:
+        data = _passing_through(rows(resource, queryset), sinks)
+        written[f"{kind}.xlsx"] = _write_temporary(xlsx_stream(headers, data, kind), f"{kind}.xlsx")
+    finally:
+        for sink in sinks:
+            sink.close()
+
+
+def _passing_through(data: Iterable[list], sinks: list) -> Iterator[list]:
+    for row in data:
+        for sink in sinks:
+            sink.write(row)
+        yield row
+
+
+class _CsvSink:
+    fmt = "csv"
+
+    def __init__(self, headers: list[str], out) -> None:
+        self.out, self.writer = out, csv.writer(Echo())
+        self.out.write(next(csv_lines(headers, [])).encode())
+
+    def write(self, row: list) -> None:
+        self.out.write(csv_line(self.writer, row).encode())
+
+    def close(self) -> None:
+        self.out.close()
+
+
+class _JsonSink:
+    fmt = "json"
+
+    def __init__(self, headers: list[str], out) -> None:
+        self.out, self.headers, self.separator = out, headers, "\n"
+        self.out.write(JSON_START.encode())
+
+    def write(self, row: list) -> None:
+        self.out.write((self.separator + json_record(self.headers, row)).encode())
+        self.separator = JSON_SEPARATOR
+
+    def close(self) -> None:
+        self.out.write(JSON_END.encode())
+        self.out.close()
+
+
+def _open_temporary(name: str):
+    return tempfile.NamedTemporaryFile(dir=root(), prefix=f".{name}.", delete=False)  # noqa: SIM115
 
 
 def _write_temporary(chunks: Iterable[bytes], name: str) -> Path:
@@ -208,8 +265,7 @@ def build() -> dict:
     try:
         with translation.override(settings.LANGUAGE_CODE):
             for kind in KINDS:
-                for fmt in FORMATS:
-                    written[f"{kind}.{fmt}"] = _write_temporary(_chunks(kind, fmt), f"{kind}.{fmt}")
+                _write_kind(kind, written)
     except BaseException:
         for temporary in written.values():
             temporary.unlink(missing_ok=True)

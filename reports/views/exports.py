@@ -24,6 +24,7 @@ from publishing.access import coordinator_required
 from reports import open_data as built_files
 from reports.exports import EXPORT_TYPES, FORMATS, export_response, template_response
 from reports.selection import selection
+from search import dimensions
 from search.filters import PracticeFilter, without_blank_values
 
 #: What a download of the full files may be cached for, by browsers and proxies alike.
@@ -31,8 +32,6 @@ FULL_FILE_MAX_AGE = 300
 #: Seconds a client is told to wait while the first files are built.
 BUILDING_RETRY_AFTER = 60
 RATE_WINDOW = 60
-#: Parameters of the list that choose no practice.
-NOT_FILTERS = ("status", "page", "sort")
 
 
 def _format(fmt: str) -> str:
@@ -61,9 +60,13 @@ def open_data(request, fmt: str):
     """Anyone may download the published practices: without filters the full file, with
     the list's filters a selection of at most OPEN_DATA_MAX_ROWS, a few a minute."""
     _format(fmt)
+    # Only the list's filters choose practices: published only, whatever status is asked,
+    # and a parameter the list does not know (a tracker's) leaves the full file.
+    known = {"q", *dimensions.names()}
     params = without_blank_values(request.GET)
-    for name in NOT_FILTERS:
-        params.pop(name, None)  # published only, whatever is asked
+    for name in list(params):
+        if name not in known:
+            params.pop(name)
     if not params:
         return full_file(request, "practices", fmt)
     if retry_after := _rate_limited(request):

@@ -1,6 +1,7 @@
 """The open data: full files built once and served from disk, capped and rate-limited
 selections, and the coordinators' XLSX streamed."""
 
+import json
 import os
 
 import pytest
@@ -266,3 +267,29 @@ def test_the_coordinators_xlsx_is_streamed_and_imports_back_unchanged(coordinato
     response = logged_in(coordinator).get("/en/reports/export/practices.xlsx")
     report = run_import("practices", content_of(response), "p.xlsx", dry_run=True)
     assert report.ok and report.unchanged == 4
+
+
+def test_parameters_that_choose_no_practice_leave_the_full_file(client, catalogue, settings):
+    settings.OPEN_DATA_MAX_ROWS = 1
+    response = client.get(url("csv", "status=draft&page=2&sort=newest&utm_source=mail"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=300"  # the built file
+    assert slugs(response, "csv") == {"published-one", "published-two", "published-three"}
+
+
+@pytest.mark.parametrize("kind", ["practices", "stakeholders", "events"])
+def test_the_built_files_are_the_bytes_of_the_streamed_exports(catalogue, kind):
+    from reports.exports import csv_lines, json_chunks, rows
+
+    open_data.build()
+    resource, queryset = open_data.resource_for(kind), open_data.published(kind)
+    headers = resource.get_export_headers()
+    expected_json = "".join(json_chunks(headers, rows(resource, queryset))).encode()
+    assert open_data.path_of(kind, "json").read_bytes() == expected_json
+    written_by_postgresql = open_data.database_csv(resource, queryset)
+    chunks = written_by_postgresql or (
+        line.encode() for line in csv_lines(headers, rows(resource, queryset))
+    )
+    assert open_data.path_of(kind, "csv").read_bytes() == b"".join(chunks)
+    xlsx = rows_of(Client().get(url("xlsx", kind=kind)), "xlsx")
+    assert [row["slug"] for row in xlsx] == [row["slug"] for row in json.loads(expected_json)]
