@@ -278,6 +278,14 @@ def build() -> dict:
     return state
 
 
+def _remove_leftovers() -> None:
+    """Temporary files of a build that was stopped (its process ended): with the lock
+    held, no build is writing any."""
+    for leftover in root().glob(".*.*.*"):
+        if leftover.name != LOCK_FILE:
+            leftover.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def build_lock():
     """Yield True when this process holds the machine's build lock, False when another
@@ -305,6 +313,7 @@ def build_if_stale(force: bool = False) -> str:
             if not held:
                 return "busy" if outcome == "fresh" else outcome
             if force or is_stale():
+                _remove_leftovers()
                 build()
                 outcome, force = "built", False
         if not is_stale():

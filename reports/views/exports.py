@@ -150,6 +150,8 @@ def _rate_limited(request: HttpRequest) -> int:
 
 
 def _too_many_rows(request: HttpRequest, matched: int) -> HttpResponse:
+    """400, not 413: 413 says the request's own content is too large (RFC 9110), and a
+    GET has none; the client asked for more than this address gives, and can fix it."""
     message = _(
         "%(matched)s published practices match these filters; a download of a selection "
         "holds at most %(cap)s. Narrow the filters, or download the full file of every "

@@ -293,3 +293,12 @@ def test_the_built_files_are_the_bytes_of_the_streamed_exports(catalogue, kind):
     assert open_data.path_of(kind, "csv").read_bytes() == b"".join(chunks)
     xlsx = rows_of(Client().get(url("xlsx", kind=kind)), "xlsx")
     assert [row["slug"] for row in xlsx] == [row["slug"] for row in json.loads(expected_json)]
+
+
+def test_a_build_removes_what_a_stopped_build_left(catalogue):
+    open_data.root().mkdir(parents=True)
+    leftover = open_data.root() / ".practices.csv.abc123"
+    leftover.write_bytes(b"half a file")
+    assert open_data.build_if_stale() == "built"
+    assert not leftover.exists()
+    assert (open_data.root() / open_data.LOCK_FILE).exists()
