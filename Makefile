@@ -36,6 +36,7 @@ demo: migrate
 ## make run: install, migrate the SQLite default, compile translations, load demo data, serve.
 run: messages demo
 	@echo "Serving http://$(HOST):$(PORT)/ (demo accounts: coordinator, asticude, acpp)"
+	DEBUG=1 $(MANAGE) build_open_data
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 ## make test: install the dev extra and run the whole suite (DATABASE_URL picks the database).
@@ -49,6 +50,7 @@ serve: messages
 	$(MANAGE) migrate --no-input
 	$(MANAGE) createcachetable
 	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(MANAGE) build_open_data
 	$(BIN)/gunicorn nador_portal.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-4} \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 

@@ -250,6 +250,17 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+# Open data (reports/open_data.py): the full files, built after each change ("background"
+# thread, "sync" in the caller, "off": only `manage.py build_open_data`), and the filtered
+# downloads: at most OPEN_DATA_MAX_ROWS rows, OPEN_DATA_RATE_LIMIT per address a minute.
+OPEN_DATA_ROOT = Path(env_str("OPEN_DATA_ROOT") or MEDIA_ROOT / "open-data")
+OPEN_DATA_BUILD = env_str("OPEN_DATA_BUILD", "background")
+if OPEN_DATA_BUILD not in ("background", "sync", "off"):
+    raise ImproperlyConfigured(
+        f"OPEN_DATA_BUILD must be background, sync or off; got {OPEN_DATA_BUILD!r}"
+    )
+OPEN_DATA_MAX_ROWS = env_int("OPEN_DATA_MAX_ROWS", 2000)
+OPEN_DATA_RATE_LIMIT = env_int("OPEN_DATA_RATE_LIMIT", 10)
 
 COUNTRIES_FIRST = ["MA", "ES", "FR"]
 

@@ -3,7 +3,8 @@
 Rows come from the Resource the admin uses, in chunks of CHUNK_SIZE read by primary key
 with their relations prefetched: a chunk costs the same few queries whatever its size, so
 the number of queries grows with rows / CHUNK_SIZE only. CSV and JSON are streamed as
-they are produced; XLSX goes through openpyxl's write-only mode into a temporary file.
+they are produced; so is XLSX (reports/xlsx_stream.py), a zip written as its rows are read:
+whatever the size, the first byte leaves at once and no worker waits for a whole file.
 On PostgreSQL the CSV of practices is written by the database itself, the same bytes
 (reports/sql_export.py, database_csv).
 """
@@ -13,13 +14,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import F, QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -43,6 +43,7 @@ from reports.spreadsheets import (
     sheet_order,
     translated_fields,
 )
+from reports.xlsx_stream import xlsx_chunks
 from stakeholders.models import Stakeholder
 
 CHUNK_SIZE = 500
@@ -249,7 +250,7 @@ def spreadsheet_cell(value):
     return neutralise(value)
 
 
-class _Echo:
+class Echo:
     """A file-like object whose write() returns what it is given, for csv.writer."""
 
     def write(self, value: str) -> str:
@@ -257,20 +258,32 @@ class _Echo:
 
 
 def csv_lines(headers: list[str], data: Iterable[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     # A byte-order mark makes Excel read the file as UTF-8; the import ignores it.
     yield "\ufeff" + writer.writerow(headers)
     for row in data:
-        yield writer.writerow([spreadsheet_cell(value) for value in row])
+        yield csv_line(writer, row)
+
+
+def csv_line(writer, row: list) -> str:
+    """One row of the CSV (`writer`: a csv.writer of _Echo)."""
+    return writer.writerow([spreadsheet_cell(value) for value in row])
+
+
+JSON_START, JSON_SEPARATOR, JSON_END = "[", ",\n", "\n]\n"
 
 
 def json_chunks(headers: list[str], data: Iterable[list]) -> Iterator[str]:
-    yield "["
+    yield JSON_START
     separator = "\n"
     for row in data:
-        yield separator + json.dumps(dict(zip(headers, row, strict=True)), ensure_ascii=False)
-        separator = ",\n"
-    yield "\n]\n"
+        yield separator + json_record(headers, row)
+        separator = JSON_SEPARATOR
+    yield JSON_END
+
+
+def json_record(headers: list[str], row: list) -> str:
+    return json.dumps(dict(zip(headers, row, strict=True)), ensure_ascii=False)
 
 
 def write_xlsx(headers: list[str], data: Iterable[list], output, title: str = "Export") -> None:
@@ -282,12 +295,10 @@ def write_xlsx(headers: list[str], data: Iterable[list], output, title: str = "E
     workbook.save(output)
 
 
-def xlsx_file(headers: list[str], data: Iterable[list], title: str):
-    """The workbook in a temporary file (on disk beyond 8 MB), rewound for reading."""
-    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    write_xlsx(headers, data, output, title)
-    output.seek(0)
-    return output
+def xlsx_stream(headers: list[str], data: Iterable[list], title: str) -> Iterator[bytes]:
+    """The workbook's bytes as its rows are read (reports/xlsx_stream.py)."""
+    cleaned = ([spreadsheet_cell(value) for value in row] for row in data)
+    return xlsx_chunks(headers, cleaned, title)
 
 
 def filter_label(params) -> str:
@@ -366,8 +377,7 @@ def in_pieces(chunks: Iterable[str]) -> Iterator[str]:
 
 def download(headers: list[str], data: Iterable[list], fmt: str, name: str, sheet_title: str):
     if fmt == "xlsx":
-        response = FileResponse(xlsx_file(headers, data, sheet_title), content_type=FORMATS[fmt])
-        return with_download_headers(response, name)
+        return streaming_response(xlsx_stream(headers, data, sheet_title), fmt, name)
     chunks = csv_lines(headers, data) if fmt == "csv" else json_chunks(headers, data)
     return streaming_response(in_pieces(chunks), fmt, name)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("export/<slug:kind>.<slug:fmt>", exports.export, name="export"),
     path("open-data/practices.<slug:fmt>", exports.open_data, name="open_data"),
+    path("open-data/<slug:kind>.<slug:fmt>", exports.open_data_file, name="open_data_file"),
     path("import/", imports.upload, name="import"),
     path("import/confirm/", imports.confirm, name="import_confirm"),
     path("import/template/<slug:kind>.<slug:fmt>", exports.import_template, name="import_template"),

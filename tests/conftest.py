@@ -32,7 +32,10 @@ def _plain_http():
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
+    # Each test its own open-data files, built in the test's thread (reports/open_data.py).
+    settings.OPEN_DATA_ROOT = tmp_path / "open-data"
+    settings.OPEN_DATA_BUILD = "sync"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The hashed-name manifest exists only after collectstatic, which tests do not run.
     settings.STORAGES = {

@@ -195,6 +195,7 @@ TABLE: dict[str, Row] = {
     "reports:dashboard": Row("none", COORDINATORS, EVERYONE_405),
     "reports:export": Row("export", (LOGIN, 403, 403, by_case(200)), EVERYONE_405),
     "reports:open_data": Row("open_data", (by_case(200),) * 4, EVERYONE_405),
+    "reports:open_data_file": Row("open_data_file", (by_case(200),) * 4, EVERYONE_405),
     "reports:import": Row("none", COORDINATORS, (LOGIN, 403, 403, 400)),
     "reports:import_confirm": Row("none", EVERYONE_405, COORDINATORS_POST),
     "reports:import_template": Row("template", (LOGIN, 403, 403, by_case(200)), EVERYONE_405),
@@ -310,6 +311,10 @@ class Samples:
 
     def _open_data(self):
         return [Case(f, {"fmt": f}) for f in FORMATS] + [Case(MISSING, {"fmt": "xml"}, MISSING)]
+
+    def _open_data_file(self):
+        known = [Case(f"events.{f}", {"kind": "events", "fmt": f}) for f in FORMATS]
+        return [*known, Case(MISSING, {"kind": "users", "fmt": "csv"}, MISSING)]
 
     def _template(self):
         known = [(k, f) for k in EXPORT_TYPES for f in ("csv", "xlsx")]

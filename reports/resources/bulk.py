@@ -12,6 +12,7 @@ from import_export.results import RowResult
 from simple_history.models import HistoricalRecords
 
 from practices.models import Practice, PracticeTranslation, StakeholderRole
+from reports import signals
 from reports.resources.cells import taxonomy_fields
 from search import index
 
@@ -281,3 +282,4 @@ class BulkPracticeImport:
         saved = [practice.pk for practices in self.saved.values() for practice in practices]
         if saved:
             index.refresh(saved)
+            signals.sources_written.send(Practice)  # bulk writes send no post_save
