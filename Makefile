@@ -46,12 +46,14 @@ test: install-dev
 
 ## make serve: production-style server (gunicorn + whitenoise) on the configured database.
 ##   Needs SECRET_KEY (and ALLOWED_HOSTS); plain http on loopback: SECURE_SSL_REDIRECT=0.
+##   Threaded workers: a sync worker is killed after 30 s even while it streams a large export.
 serve: messages
 	$(MANAGE) migrate --no-input
 	$(MANAGE) createcachetable
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(MANAGE) build_open_data
 	$(BIN)/gunicorn nador_portal.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-4} \
+		--worker-class gthread --threads $${WEB_THREADS:-4} \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 ## make backup: date-stamped copy of the database into backups/ (pg_dump or dumpdata).

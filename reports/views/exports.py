@@ -4,11 +4,9 @@ and the selections of the public list) and blank import templates."""
 from __future__ import annotations
 
 import os
-import time
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +17,8 @@ from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from nador_portal.client import client_ip
+from nador_portal.throttle import Limit
 from practices.models import Practice
 from publishing.access import coordinator_required
 from reports import open_data as built_files
@@ -38,11 +38,6 @@ def _format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise Http404("Unknown format")
     return fmt
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address a request came from (to be nador_portal.client.client_ip)."""
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @require_GET
@@ -134,19 +129,11 @@ def full_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 def _rate_limited(request: HttpRequest) -> int:
     """Count this download against its address; the seconds to wait when over the limit,
-    else 0. A fixed window per minute, counted in the shared cache."""
-    now = time.time()
-    window = int(now // RATE_WINDOW)
-    key = f"open-data-rate:{client_address(request)}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=RATE_WINDOW + 1)
-        count = 1
-    if count <= settings.OPEN_DATA_RATE_LIMIT:
+    else 0."""
+    limit = Limit("open-data", settings.OPEN_DATA_RATE_LIMIT, RATE_WINDOW)
+    if limit.hit(client_ip(request)) <= limit.limit:
         return 0
-    return max(1, int((window + 1) * RATE_WINDOW - now))
+    return limit.retry_after()
 
 
 def _too_many_rows(request: HttpRequest, matched: int) -> HttpResponse:
