@@ -259,6 +259,9 @@ if OPEN_DATA_BUILD not in ("background", "sync", "off"):
     raise ImproperlyConfigured(
         f"OPEN_DATA_BUILD must be background, sync or off; got {OPEN_DATA_BUILD!r}"
     )
+# Behind nginx: the prefix of its `internal` location of OPEN_DATA_ROOT (README), so that nginx,
+# not a worker, sends the full files.
+OPEN_DATA_ACCEL_REDIRECT = env_str("OPEN_DATA_ACCEL_REDIRECT", "")
 OPEN_DATA_MAX_ROWS = env_int("OPEN_DATA_MAX_ROWS", 2000)
 OPEN_DATA_RATE_LIMIT = env_int("OPEN_DATA_RATE_LIMIT", 10)
 

@@ -15,7 +15,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.formats import number_format
 from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from nador_portal.client import client_ip
 from nador_portal.throttle import Limit
@@ -50,7 +50,7 @@ def export(request, kind: str, fmt: str):
     )
 
 
-@require_GET
+@require_safe
 def open_data(request, fmt: str):
     """Anyone may download the published practices: without filters the full file, with
     the list's filters a selection of at most OPEN_DATA_MAX_ROWS, a few a minute."""
@@ -82,7 +82,7 @@ def open_data(request, fmt: str):
     return export_response(EXPORT_TYPES["practices"], practices, fmt, params, public=True)
 
 
-@require_GET
+@require_safe
 def open_data_file(request, kind: str, fmt: str):
     """The full open-data file of the published stakeholders or events."""
     if kind not in built_files.KINDS:
@@ -113,7 +113,15 @@ def full_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     etag = f'"{kind}.{fmt}-{stat.st_mtime_ns:x}-{stat.st_size:x}"'
     response = get_conditional_response(request, etag=etag, last_modified=int(stat.st_mtime))
     if response is None:
-        response = FileResponse(handle, content_type=FORMATS[fmt])
+        if settings.OPEN_DATA_ACCEL_REDIRECT:
+            # nginx sends the file itself (an `internal` location, README): a worker spends
+            # milliseconds on a download of hundreds of megabytes, however slow the client.
+            handle.close()
+            response = HttpResponse(content_type=FORMATS[fmt])
+            prefix = settings.OPEN_DATA_ACCEL_REDIRECT.rstrip("/")
+            response["X-Accel-Redirect"] = f"{prefix}/{path.name}"
+        else:
+            response = FileResponse(handle, content_type=FORMATS[fmt])
         built = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
         day = timezone.localtime(built).date().isoformat()
         response["Content-Disposition"] = content_disposition_header(

@@ -302,3 +302,24 @@ def test_a_build_removes_what_a_stopped_build_left(catalogue):
     assert open_data.build_if_stale() == "built"
     assert not leftover.exists()
     assert (open_data.root() / open_data.LOCK_FILE).exists()
+
+
+def test_behind_nginx_the_full_file_is_handed_to_the_proxy_with_its_headers(
+    client, catalogue, built_by_command_only, settings
+):
+    settings.OPEN_DATA_ACCEL_REDIRECT = "/open-data-files/"
+    call_command("build_open_data")
+    response = client.get(url("xlsx"))
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == "/open-data-files/practices.xlsx"
+    assert response.content == b""  # nginx sends the bytes
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "public" in response["Cache-Control"]
+    assert client.get(url("xlsx"), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_a_head_request_gets_the_full_files_headers(client, catalogue, built_by_command_only):
+    call_command("build_open_data")
+    response = client.head(url("csv"))
+    assert response.status_code == 200
+    assert response["ETag"] and response["Content-Disposition"].startswith("attachment;")
