@@ -316,7 +316,7 @@ def table_of_contents(backup: Backup) -> str:
 
 
 # Lines of `pg_restore --list`: "4242; 0 16401 TABLE DATA public practices_practice postgres".
-TABLE_DATA = re.compile(r"^\d+; \d+ \d+ TABLE DATA \S+ (\S+) ", re.MULTILINE)
+TABLE_DATA = re.compile(r"^\d+; \d+ \d+ TABLE DATA \S+ (\S+)(?: |$)", re.MULTILINE)
 EXTENSION = re.compile(r"^\d+; \d+ \d+ (EXTENSION|COMMENT - EXTENSION) ")
 
 
