@@ -115,11 +115,11 @@ def write_backup(folder: Path, native: bool) -> Path:
     try:
         with tempfile.TemporaryDirectory(dir=folder, prefix=".nador-backup-") as work:
             data = Path(work) / (NATIVE_DATA if native else JSON_DATA)
-            figures = dump_postgres(data) if native else dump_json(data)
+            described = dump_postgres(data) if native else dump_json(data)
             archive = Path(work) / "backup.tar"
             descriptor = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(descriptor, "wb") as out, tarfile.open(fileobj=out, mode="w") as tar:
-                add_bytes(tar, MANIFEST, json.dumps(manifest(data.name, figures), indent=2))
+                add_bytes(tar, MANIFEST, json.dumps(described, indent=2))
                 tar.add(data, arcname=data.name, filter=anonymous_member)
             # Whole or not at all: a half-written file never carries the backup's name.
             os.replace(archive, target)
@@ -128,19 +128,38 @@ def write_backup(folder: Path, native: bool) -> Path:
     return target
 
 
-def dump_postgres(data: Path) -> dict[str, int]:
-    figures = counts()
+@contextmanager
+def one_snapshot() -> Iterator[str | None]:
+    """One read transaction for the dump, the counts and the schema, so that the manifest
+    describes the data to the row; on PostgreSQL, the snapshot's id for `pg_dump --snapshot`."""
+    outermost = not connection.in_atomic_block  # the tests may run inside a transaction
+    with transaction.atomic():
+        if not (outermost and connection.vendor == "postgresql"):
+            yield None
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT pg_export_snapshot()")
+            (snapshot,) = cursor.fetchone()
+        yield snapshot
+
+
+def dump_postgres(data: Path) -> dict:
     command = ["pg_dump", "--format=custom", "--no-owner", f"--file={data}"]
     command += [f"--exclude-table-data={table}" for table in left_out_tables()]
-    subprocess.run(command, env=postgres_environment(), check=True)  # noqa: S603
-    return figures
+    with one_snapshot() as snapshot:
+        if snapshot:
+            command.append(f"--snapshot={snapshot}")
+        subprocess.run(command, env=postgres_environment(), check=True)  # noqa: S603
+        return manifest(data.name, counts())
 
 
-def dump_json(data: Path) -> dict[str, int]:
+def dump_json(data: Path) -> dict:
     options = {"natural_foreign": True, "natural_primary": True, "exclude": JSON_LEFT_OUT}
-    call_command("dumpdata", output=str(data), verbosity=0, **options)
-    # Counted in the file itself, so that the manifest matches the data to the row.
-    return counts_in(read_json(data))
+    with one_snapshot():
+        call_command("dumpdata", output=str(data), verbosity=0, **options)
+        # Counted in the file itself: the manifest matches the data to the row.
+        return manifest(data.name, counts_in(read_json(data)))
 
 
 def manifest(data_name: str, figures: dict[str, int]) -> dict:
