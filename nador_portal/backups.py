@@ -104,7 +104,7 @@ def applied_schema() -> dict[str, str]:
 
 def private_folder(folder: Path) -> None:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)  # an existing folder, or one that the umask widened
+    os.chmod(folder, 0o700)  # mkdir's mode holds for a new folder only, not an existing one
 
 
 def write_backup(folder: Path, native: bool) -> Path:
