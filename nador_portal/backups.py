@@ -216,7 +216,6 @@ def opened(path: Path) -> Iterator[Backup]:
         raise refuse(f"No backup file at {path}")
     with tempfile.TemporaryDirectory(prefix="nador-restore-") as work:
         backup = unpack(path, Path(work))
-        check_schema(backup)
         if backup.native:
             check_native(backup)
         else:
@@ -234,6 +233,7 @@ def unpack(path: Path, work: Path) -> Backup:
     try:
         with tar:
             found = read_manifest(tar, path)
+            check_schema(path, found["schema"])  # before copying a data part it would refuse
             data = work / found["data"]
             copy_member(tar, found["data"], data, path)
     except (tarfile.TarError, EOFError, OSError) as error:
@@ -288,21 +288,20 @@ def copy_member(tar: tarfile.TarFile, name: str, target: Path, path: Path) -> No
         shutil.copyfileobj(source, copy)
 
 
-def check_schema(backup: Backup) -> None:
+def check_schema(path: Path, schema: dict[str, str]) -> None:
     """Refuse a schema other than the code's: newer cannot be read, and older data would miss
     what the data migrations since then did to every row."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    schema = backup.manifest["schema"]
     for app, name in schema.items():
         if (app, name) not in loader.graph.nodes:
             raise refuse(
-                f"{backup.path} was made by another (newer?) version of the portal: its migration "
+                f"{path} was made by another (newer?) version of the portal: its migration "
                 f"{app}.{name} is unknown here; restore it with that version"
             )
     for app, name in sorted(loader.graph.leaf_nodes()):
         if schema.get(app) != name:
             raise refuse(
-                f"{backup.path} was made at an older schema ({app} at {schema.get(app)}, the code "
+                f"{path} was made at an older schema ({app} at {schema.get(app)}, the code "
                 f"at {name}): restore it with the version of the portal that made it, then "
                 "upgrade, which migrates"
             )
