@@ -56,13 +56,14 @@ serve: messages
 		--worker-class gthread --threads $${WEB_THREADS:-4} \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
-## make backup: date-stamped copy of the database into backups/ (pg_dump or dumpdata).
+## make backup: date-stamped backup of the database into backups/ (one tar: manifest and
+## pg_dump or dumpdata), 0600 in a 0700 folder, without sessions, cache or lockouts.
 backup: $(VENV)/.installed
 	$(MANAGE) backup
 
-## make restore FILE=backups/nador-....dump: replace the database's content by a backup.
+## make restore FILE=backups/nador-....tar: check the file, then replace the database's content.
 restore: $(VENV)/.installed
-	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/nador-YYYYMMDD-HHMMSS.dump"; exit 2; }
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/nador-YYYYMMDD-HHMMSS.tar"; exit 2; }
 	$(MANAGE) restore "$(FILE)"
 
 ## make bench: time pages, export and import beside their peers on DATABASE_URL (PostgreSQL),
