@@ -17,6 +17,9 @@ from publishing.access import COORDINATORS_GROUP
 from publishing.two_factor import is_required_for, totp_device_of
 from stakeholders.models import Membership, Stakeholder
 
+# The access matrix's samples and clients (its fixtures serve the guards over every URL too).
+pytest_plugins = ["tests.matrix_samples"]
+
 PASSWORD = "a-long-test-password-2026"
 
 

@@ -2,22 +2,13 @@
 and clients: no signed-in response may be cached, and control characters in any parameter give
 a clean page or a bad request, never a server error."""
 
-# The access matrix's fixtures are imported by name, and so named again as arguments.
-# ruff: noqa: F811
-
 import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from tests.matrix_samples import Samples, admin_url
 from tests.project import CSRF_TOKEN, all_patterns, database_state, is_admin
-from tests.test_access_matrix import (  # noqa: F401
-    TABLE,
-    Samples,
-    admin_samples,
-    admin_url,
-    clients,
-    samples,
-)
+from tests.test_access_matrix import TABLE
 
 SIGNED_IN = ("partner", "outsider", "coordinator", "superuser")
 
