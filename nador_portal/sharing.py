@@ -83,7 +83,7 @@ def absolute(request: HttpRequest, path: str) -> str:
 
 def share_image(request: HttpRequest, record=None) -> Image:
     """The image of a page's preview: the portal's card for now. The one place to change
-    when a record gets an image of its own (issue 16: a practice's picture)."""
+    when a record gets an image of its own (a practice's picture, to come)."""
     width, height = CARD_SIZE
     return Image(
         absolute(request, static(CARD_IMAGE)),
