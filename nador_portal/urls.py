@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from nador_portal import views
 from practices.sitemaps import SITEMAPS, robots_txt
+from reports.views.numbers import numbers
 
 # Paths outside the language prefix: machine-facing or language-neutral.
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("practices.urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("events/", include("events.urls")),
+    path("numbers/", numbers, name="numbers"),
     path("accounts/", include("publishing.urls_accounts")),
     path("workspace/", include("publishing.urls_workspace")),
     path("review/", include("publishing.urls_review")),

@@ -143,6 +143,8 @@ def scenarios(sample: Sample) -> list[Scenario]:
         Scenario("practice detail", [f"/en/practices/{s}/" for s in sample.detail_slugs], 25),
         Scenario("theme page", url(f"/en/themes/{theme.slug}/"), 100, peer="admin one filter"),
         Scenario("calendar.ics", url("/en/events/calendar.ics")),
+        Scenario("numbers", url("/en/numbers/"), 100),
+        Scenario("numbers, one filter", url("/en/numbers/", one), 100),
         # The facet counts alone, as the list page gets them (search/counts.py).
         Scenario("facet counts, none", ["facet_index"], call=lambda: facet_counts({})),
         Scenario(

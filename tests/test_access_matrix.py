@@ -104,6 +104,7 @@ TABLE: dict[str, Row] = {
     "events:calendar": Row("none", EVERYONE_200),
     "events:ics": Row("event", (PUBLISHED_ONLY,) * 4),
     "events:detail": Row("event", (PUBLISHED_ONLY,) * 4),
+    "numbers": Row("none", EVERYONE_200, EVERYONE_405),
     # Accounts
     "invite_partner": Row("none", COORDINATORS, (LOGIN, 403, 403, 400)),
     "login": Row("none", EVERYONE_200),

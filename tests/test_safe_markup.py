@@ -23,6 +23,8 @@ ALLOWED = {
         for p in (ROOT / "templates/emails").iterdir()
     },
     ("templates/registration/password_reset_email.html", "autoescape off"),  # Django's, text
+    # JSON-LD escaped like json_script (<, >, & as \u003C...) by nador_portal/sharing.py.
+    ("templates/includes/_social.html", "safe"),
 }
 
 
