@@ -24,5 +24,5 @@ urlpatterns = [
     path("v1/event-series/", views.EventSeriesList.as_view(), name="event_series"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs.SwaggerDocs.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", docs.RedocDocs.as_view(url_name="api:schema"), name="redoc"),
+    path("redoc/", docs.redoc, name="redoc"),
 ]
