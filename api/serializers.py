@@ -74,19 +74,28 @@ class PrincipleSerializer(serializers.ModelSerializer):
         fields = ["slug", "title"]
 
 
-class CategoryRefSerializer(serializers.Serializer):
-    """A category within a practice: its slug and name."""
+class PlainSerializer(serializers.Serializer):
+    """A small record inside a practice or an event, written as a dict of its fields read
+    as they are: its fields describe it in the schema. DRF's field-by-field representation
+    costs more than the queries on a page of 100 practices with a dozen records each."""
+
+    def to_representation(self, instance) -> dict:
+        return {name: getattr(instance, name) for name in self.fields}
+
+
+class CategoryRefSerializer(PlainSerializer):
+    """A category within a practice: its slug and name (in the asked language)."""
 
     slug = serializers.SlugField()
     name = serializers.CharField()
 
 
-class ObjectiveRefSerializer(serializers.Serializer):
+class ObjectiveRefSerializer(PlainSerializer):
     number = serializers.IntegerField()
     short_title = serializers.CharField()
 
 
-class PrincipleRefSerializer(serializers.Serializer):
+class PrincipleRefSerializer(PlainSerializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
 
@@ -104,6 +113,9 @@ class RoleSerializer(serializers.ModelSerializer):
     class Meta:
         model = StakeholderRole
         fields = ["slug", "name", "role"]
+
+    def to_representation(self, role: StakeholderRole) -> dict:
+        return {"slug": role.stakeholder.slug, "name": role.stakeholder.name, "role": role.role}
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -174,12 +186,12 @@ class StakeholderSerializer(serializers.ModelSerializer):
         fields = ["slug", "url", "name", "kind", "city", "country", "website", "description"]
 
 
-class SeriesRefSerializer(serializers.Serializer):
+class SeriesRefSerializer(PlainSerializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
 
 
-class ParticipantCountSerializer(serializers.Serializer):
+class ParticipantCountSerializer(PlainSerializer):
     category = serializers.CharField()
     count = serializers.IntegerField()
 

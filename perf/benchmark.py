@@ -36,6 +36,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
+from perf.api_scenarios import api_scenarios, without_rate_limit
 from practices.models import Practice, TargetGroup, Theme
 from search import dimensions
 from search.counts import facet_counts
@@ -154,6 +155,7 @@ def scenarios(sample: Sample) -> list[Scenario]:
         Scenario("admin one filter", url(ADMIN_LIST, admin_one), as_admin=True),
         Scenario("admin three filters", url(ADMIN_LIST, admin_three), as_admin=True),
         Scenario("admin search", url(ADMIN_LIST, {**admin_base, "q": COMMON_WORD}), as_admin=True),
+        *api_scenarios(sample, Scenario, COMMON_WORD, RARE_WORD),
     ]
 
 
@@ -419,6 +421,7 @@ def environment() -> dict:
 
 def run(config: Settings, only: set[str] | None = None, report=print) -> dict:
     sample = Sample.pick()
+    without_rate_limit()
     client, admin_client = Client(), bench_admin_client()
     meta = environment()
     results: list[Result] = []
