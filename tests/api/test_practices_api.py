@@ -208,3 +208,10 @@ def test_the_detail_takes_a_fixed_small_number_of_queries(
 ):
     with django_assert_max_num_queries(13):
         assert client.get(f"/api/v1/practices/{kb['cafes'].slug}/").status_code == 200
+
+
+def test_errors_speak_the_asked_language(client, kb):
+    response = client.get("/api/v1/practices/?theme=nope&lang=fr")
+    assert response.json()["detail"] == "Certains paramètres ne sont pas valides."
+    missing = client.get("/api/v1/practices/nope/", HTTP_ACCEPT_LANGUAGE="es")
+    assert missing.json()["detail"] == "No hay nada publicado en esta dirección."
