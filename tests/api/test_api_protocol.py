@@ -51,6 +51,8 @@ def test_every_list_answers_json_with_an_etag_and_a_304_when_unchanged(client, k
     assert unchanged.status_code == 304 and unchanged.content == b""
     assert unchanged["ETag"] == etag
     assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    head = client.head(url)
+    assert head.status_code == 200 and head["ETag"] == etag and head.content == b""
 
 
 def test_the_etag_changes_with_the_content_the_query_and_the_language(client, kb):
