@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from events.models import Event, EventSeries
 from practices.models import (
+    CooperationLevel,
     GcmObjective,
     GuidingPrinciple,
     Indicator,
@@ -80,6 +81,8 @@ class PlainSerializer(serializers.Serializer):
     costs more than the queries on a page of 100 practices with a dozen records each."""
 
     def to_representation(self, instance) -> dict:
+        if isinstance(instance, dict):  # a row read by api/records.py
+            return {name: instance[name] for name in self.fields}
         return {name: getattr(instance, name) for name in self.fields}
 
 
@@ -106,16 +109,12 @@ class TranslationSerializer(serializers.ModelSerializer):
         fields = ["language", "title", "summary", "impact", "lessons_learnt", "updated_at"]
 
 
-class RoleSerializer(serializers.ModelSerializer):
-    slug = serializers.SlugField(source="stakeholder.slug")
-    name = serializers.CharField(source="stakeholder.name")
+class RoleSerializer(PlainSerializer):
+    """A stakeholder of a practice and the part it plays."""
 
-    class Meta:
-        model = StakeholderRole
-        fields = ["slug", "name", "role"]
-
-    def to_representation(self, role: StakeholderRole) -> dict:
-        return {"slug": role.stakeholder.slug, "name": role.stakeholder.name, "role": role.role}
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=StakeholderRole.Role.choices)
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -132,13 +131,17 @@ class PracticeSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.code")
     translations = TranslationSerializer(many=True, source="approved_translations")
     programme = CategoryRefSerializer(allow_null=True)
-    themes = CategoryRefSerializer(many=True)
-    objectives = ObjectiveRefSerializer(many=True)
-    principles = PrincipleRefSerializer(many=True)
-    target_groups = CategoryRefSerializer(many=True)
-    areas = CategoryRefSerializer(many=True)
-    cooperation_levels = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
-    stakeholders = RoleSerializer(many=True, source="roles")
+    # Read as rows by api/records.py (attach_records).
+    themes = CategoryRefSerializer(many=True, source="records.themes")
+    objectives = ObjectiveRefSerializer(many=True, source="records.objectives")
+    principles = PrincipleRefSerializer(many=True, source="records.principles")
+    target_groups = CategoryRefSerializer(many=True, source="records.target_groups")
+    areas = CategoryRefSerializer(many=True, source="records.areas")
+    cooperation_levels = serializers.ListField(
+        child=serializers.ChoiceField(choices=CooperationLevel.Code.choices),
+        source="records.cooperation_levels",
+    )
+    stakeholders = RoleSerializer(many=True, source="records.stakeholders")
 
     class Meta:
         model = Practice

@@ -13,6 +13,7 @@ from api import serializers as s
 from api.base import ObjectView, ReadOnlyView
 from api.errors import BadParameters
 from api.pagination import BySlug, NewestFirst
+from api.records import attach_records
 from api.schema import FACETS, LANG, practice_filter_parameters
 from events.models import Event, EventSeries
 from practices.models import (
@@ -22,7 +23,6 @@ from practices.models import (
     Practice,
     PracticeTranslation,
     Programme,
-    StakeholderRole,
     Status,
     TargetGroup,
     Theme,
@@ -36,21 +36,10 @@ FACETS_OFF = {"", "0", "false", "no"}
 
 
 def practices_with_relations(practices):
-    """Practices with what a practice's representation reads, in a fixed number of
-    queries whatever their number."""
+    """Practices with their programme and approved translations; their categories and
+    stakeholders are read for a whole page by api/records.py. A fixed number of queries
+    whatever their number."""
     return practices.select_related("programme").prefetch_related(
-        "themes",
-        "objectives",
-        "principles",
-        "target_groups",
-        "areas",
-        "cooperation_levels",
-        Prefetch(
-            "roles",
-            queryset=StakeholderRole.objects.select_related("stakeholder").order_by(
-                "role", "stakeholder__name"
-            ),
-        ),
         Prefetch(
             "translations",
             queryset=PracticeTranslation.objects.published().order_by("language"),
@@ -96,6 +85,9 @@ class PracticeList(ReadOnlyView, generics.ListAPIView):
             raise BadParameters(self.filterset.errors)
         return self.filterset.qs
 
+    def paginate_queryset(self, queryset):
+        return attach_records(super().paginate_queryset(queryset))
+
     def list(self, request, *args, **kwargs):
         facets = wants_facets(request)
         response = super().list(request, *args, **kwargs)
@@ -119,6 +111,9 @@ class PracticeDetail(ObjectView):
                 to_attr="published_events",
             ),
         )
+
+    def get_object(self):
+        return attach_records([super().get_object()])[0]
 
     def last_modified(self):
         practice = getattr(self, "object", None)
