@@ -318,6 +318,45 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The read-only public API (api/, README "API"): anonymous JSON under /api/v1/, its OpenAPI
+# schema and docs under /api/. No authentication: it serves only what the public pages show.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "corsheaders"]
+INSTALLED_APPS.insert(INSTALLED_APPS.index("search") + 1, "api")
+# As high as possible, before CommonMiddleware, as django-cors-headers asks.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)
+# Requests per address (nador_portal.client.client_ip), e.g. "120/min", "5000/hour".
+API_ANON_RATE = env_str("API_ANON_RATE", "120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AnonymousRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Nador partners' portal API",
+    "DESCRIPTION": "Read-only open data: the published practices, their categories, "
+    "stakeholders and events. See the README's API section.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the portal's own static files (drf-spectacular-sidecar).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge fetched from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
+# django-cors-headers: any site may read the API from a browser, without credentials.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+
 # Cache: Redis when REDIS_URL is set (several app servers share it); otherwise the database
 # cache, shared by every gunicorn worker so that a cache.delete() is seen by all of them
 # (`make migrate` and `make serve` create its table). In development (DEBUG) the in-process

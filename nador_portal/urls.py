@@ -23,6 +23,8 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots"),
+    # The read-only API, its schema and docs (api/urls.py), in no language prefix.
+    path("api/", include("api.urls")),
 ]
 
 # Pages people read, under /en/, /fr/, /ar/ or /es/.

@@ -38,6 +38,7 @@ from django.urls import Resolver404, resolve
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from perf.api_scenarios import api_scenarios, without_rate_limit
 from practices.models import Practice, TargetGroup, Theme
 from search import dimensions
 from search.counts import facet_counts
@@ -158,6 +159,7 @@ def scenarios(sample: Sample) -> list[Scenario]:
         Scenario("admin one filter", url(ADMIN_LIST, admin_one), as_admin=True),
         Scenario("admin three filters", url(ADMIN_LIST, admin_three), as_admin=True),
         Scenario("admin search", url(ADMIN_LIST, {**admin_base, "q": COMMON_WORD}), as_admin=True),
+        *api_scenarios(sample, Scenario, COMMON_WORD, RARE_WORD),
     ]
 
 
@@ -429,6 +431,7 @@ def environment() -> dict:
 
 def run(config: Settings, only: set[str] | None = None, report=print) -> dict:
     sample = Sample.pick()
+    without_rate_limit()
     client, admin_client = Client(), bench_admin_client()
     meta = environment()
     results: list[Result] = []

@@ -82,6 +82,7 @@ COORDINATORS_POST = (LOGIN, 403, 403, 302)
 OWN_WRITE = by_status(200, archived=403)
 OTHER_WRITE = by_status(404, published=403)
 
+API_LISTS = [k for k, r in all_patterns().items() if k.startswith("api:") and "<" not in r]
 TABLE: dict[str, Row] = {
     # Outside the language prefix
     "healthz": Row("none", EVERYONE_200, EVERYONE_405),
@@ -179,6 +180,10 @@ TABLE: dict[str, Row] = {
     "reports:import_confirm": Row("none", EVERYONE_405, COORDINATORS_POST),
     "reports:import_template": Row("template", (LOGIN, 403, 403, by_case(200)), EVERYONE_405),
     "locked_sign_ins": Row("none", COORDINATORS),
+    # The read-only API (api/urls.py): public JSON, any other method a 405 for everyone.
+    **{key: Row("none", EVERYONE_200, EVERYONE_405) for key in API_LISTS},
+    **{f"api:{n}": Row(n, (PUBLISHED_ONLY,) * 4, EVERYONE_405) for n in ("practice", "event")},
+    "api:stakeholder": Row("stakeholder", (by_case(200),) * 4, EVERYONE_405),
 }
 
 

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["nador_portal", "stakeholders", "practices", "events", "search", "publishing"]
-APPS += ["reports", "demo", "perf"]
+APPS += ["reports", "demo", "perf", "api"]
 MAX_LINES = 500
 
 
@@ -128,6 +128,15 @@ def test_the_portal_never_imports_the_demo_or_performance_tooling():
     for module, targets in importers_of(("demo",)).items():
         if not module.startswith(("demo", "perf")):
             assert not targets, module
+
+
+def test_the_api_reads_only_the_catalogue_and_search_and_nothing_imports_it():
+    allowed = ("api", "practices", "events", "stakeholders", "search", "nador_portal.client")
+    for module, targets in import_graph().items():
+        if module.startswith("api"):
+            assert all(target.startswith(allowed) for target in targets), (module, targets)
+        else:
+            assert not any(target.startswith("api") for target in targets), module
 
 
 # Access rules: defined in publishing/access.py and nowhere else.
