@@ -158,6 +158,8 @@ AXES_CLIENT_IP_CALLABLE = "nador_portal.client.client_ip"
 # requests per address and per e-mail address, an hour (nador_portal/signin.py).
 SIGN_IN_ADDRESS_LIMIT = env_int("SIGN_IN_ADDRESS_LIMIT", 20)
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
+# PDFs of the practice list an address may ask for per hour: each takes a worker for seconds.
+LIST_PDF_LIMIT = env_int("LIST_PDF_LIMIT", 30)
 
 # Sessions end after SESSION_COOKIE_AGE seconds without a request (each request renews them),
 # and SESSION_MAX_AGE seconds after signing in whatever happens (nador_portal/middleware.py).
