@@ -15,30 +15,31 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils._os import safe_join
 from django.utils.text import slugify
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-# Each PDF view's docstring gives its cost; docs/performance has the figures.
+# WeasyPrint is imported when a PDF is made: it takes most of a second, which every
+# manage.py command and worker start would pay otherwise.
 
 
-class StaticFilesOnly(URLFetcher):
-    """Serves the URLs under `static_url` from the static files; refuses any other URL."""
+def static_files_only(static_url: str):
+    """A WeasyPrint URL fetcher serving the URLs under `static_url` from the portal's static
+    files and refusing any other URL (WeasyPrint then leaves that image or font out)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __init__(self, static_url: str):
-        super().__init__(allowed_protocols=())
-        self.static_url = static_url
+    class StaticFilesOnly(URLFetcher):
+        def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+            path = static_file(url, static_url)
+            if path is None:
+                raise ValueError(f"Not one of the portal's static files: {url[:200]}")
+            content_type, _ = mimetypes.guess_type(path.name)
+            body = path.read_bytes()
+            return URLFetcherResponse(url, body, {"Content-Type": content_type or ""})
 
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        path = static_file(url, self.static_url)
-        if path is None:
-            raise ValueError(f"Not one of the portal's static files: {url[:200]}")
-        content_type, _ = mimetypes.guess_type(path.name)
-        body = path.read_bytes()
-        return URLFetcherResponse(url, body, {"Content-Type": content_type or ""})
+    return StaticFilesOnly(allowed_protocols=())
 
 
 def static_file(url: str, static_url: str) -> Path | None:
@@ -46,24 +47,30 @@ def static_file(url: str, static_url: str) -> Path | None:
     if not url.startswith(static_url):
         return None
     name = unquote(urlsplit(url[len(static_url) :]).path)
-    if not name or ".." in name.split("/") or "\\" in name or "\x00" in name:
+    if not name or name.startswith("/") or ".." in name.split("/") or "\\" in name:
         return None
-    # STATIC_ROOT first: in production {% static %} names the hashed copies found only there.
+    # The finders first (the files as they are in the checkout); STATIC_ROOT for the hashed
+    # names that {% static %} gives in production, found only among the collected copies.
     try:
+        found = finders.find(name)
         collected = Path(safe_join(settings.STATIC_ROOT, name))
-    except ValueError:
+    except (SuspiciousFileOperation, ValueError):  # ValueError: a NUL in the name
         return None
-    if collected.is_file():
-        return collected
-    found = finders.find(name)
-    return Path(found) if isinstance(found, str) and Path(found).is_file() else None
+    if isinstance(found, str) and Path(found).is_file():
+        return Path(found)
+    return collected if collected.is_file() else None
 
 
 def render_pdf(request: HttpRequest, template: str, context: dict) -> bytes:
     """The PDF of `template`, whose relative links resolve against the site's address."""
     html = render_to_string(template, context, request=request)
-    base_url = request.build_absolute_uri("/")
-    fetcher = StaticFilesOnly(urljoin(base_url, settings.STATIC_URL))
+    return html_to_pdf(html, request.build_absolute_uri("/"))
+
+
+def html_to_pdf(html: str, base_url: str) -> bytes:
+    from weasyprint import HTML
+
+    fetcher = static_files_only(urljoin(base_url, settings.STATIC_URL))
     return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
 
 

@@ -318,5 +318,9 @@ LOGGING = {
     "formatters": {"line": {"()": "nador_portal.log.KeyValueFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint tells each step of every PDF at INFO; its warnings (a refused URL) stay.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -21,11 +21,11 @@ from nador_portal.pdf import pdf_response, render_pdf
 from nador_portal.throttle import Limit
 from practices.languages import localise
 from practices.models import Practice, StakeholderRole
-from practices.views import _errors, _ordered, _sort
+from practices.views import PDF_LIST_LIMIT, _errors, _ordered, _sort
 from search import dimensions
 from search.filters import PracticeFilter
 
-LIST_LIMIT = 200
+LIST_LIMIT = PDF_LIST_LIMIT
 HOUR = 60 * 60
 
 
@@ -87,7 +87,7 @@ def list_pdf(request: HttpRequest) -> HttpResponse:
 
 def _too_many(request: HttpRequest, limit: Limit) -> HttpResponse:
     retry = limit.retry_after()
-    context = {"retry_minutes": max(1, retry // 60), "pdf_limit": limit.limit}
+    context = {"pdf_limit": limit.limit}
     response = render(request, "pdf/too_many.html", context, status=429)
     response["Retry-After"] = str(retry)
     return response

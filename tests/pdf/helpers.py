@@ -1,0 +1,20 @@
+"""Reading the PDFs the portal makes, as a reader's PDF viewer would."""
+
+from io import BytesIO
+
+from pypdf import PdfReader
+
+
+def read_pdf(response) -> PdfReader:
+    assert response["Content-Type"] == "application/pdf"
+    return PdfReader(BytesIO(response.content))
+
+
+def pdf_text(response) -> str:
+    """The text of every page, with its spaces and line breaks made single spaces."""
+    reader = read_pdf(response)
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def pdf_language(response) -> str:
+    return str(read_pdf(response).trailer["/Root"].get("/Lang", ""))
