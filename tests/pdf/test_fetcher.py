@@ -36,7 +36,7 @@ def test_an_external_image_is_refused_without_any_network_request(asked):
 
 
 def test_the_portals_stylesheet_and_fonts_are_read_from_the_static_files(asked):
-    html = '<html><head><link rel="stylesheet" href="/static/css/pdf.css"></head><body>نص</body></html>'
+    html = '<link rel="stylesheet" href="/static/css/pdf.css"><body lang="ar">نص</body>'
 
     pdf.html_to_pdf(html, BASE)
 
