@@ -18,3 +18,13 @@ def pdf_text(response) -> str:
 
 def pdf_language(response) -> str:
     return str(read_pdf(response).trailer["/Root"].get("/Lang", ""))
+
+
+def pdf_fonts(response) -> set[str]:
+    """The names of the fonts embedded in the PDF (without their subset prefix)."""
+    names = set()
+    for page in read_pdf(response).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for font in fonts.values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names

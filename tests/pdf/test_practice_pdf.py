@@ -8,7 +8,7 @@ from nador_portal import pdf
 from practices.models import PracticeTranslation
 from publishing.workflow import Status
 from tests.conftest import make_practice
-from tests.pdf.helpers import pdf_language, pdf_text, read_pdf
+from tests.pdf.helpers import pdf_fonts, pdf_language, pdf_text, read_pdf
 
 TEXTS = {
     "en": ("Welcome workshops in Nador", "Neighbours and newcomers cook together."),
@@ -120,3 +120,11 @@ def test_the_practice_page_links_to_its_pdf(client, practice):
         page = client.get(practice.get_absolute_url())
 
     assert pdf_url(practice, "ar") in page.content.decode()
+
+
+def test_the_pdf_is_set_in_the_fonts_shipped_with_the_portal(client, practice):
+    fonts = pdf_fonts(client.get(pdf_url(practice, "ar")))
+
+    # This machine has DejaVu installed, not Noto: a font from the system would show here.
+    assert {"Noto-Naskh-Arabic", "Noto-Sans"} <= fonts
+    assert all(name.startswith("Noto-") for name in fonts), fonts
