@@ -84,6 +84,8 @@ def test_a_practice_without_translation_is_shown_in_its_own_language_marked(clie
     assert "Seulement en français" in text
     assert "Only available in" not in text  # the note is in the page's language
     assert "Solo disponible en Francés" in text
+    assert "Documento creado el" in text  # with the address of the practice's page
+    assert f"http://testserver/es/practices/{practice.slug}/" in text
 
 
 def test_a_draft_translation_is_never_shown(client, practice):
