@@ -167,6 +167,8 @@ AXES_CLIENT_IP_CALLABLE = "nador_portal.client.client_ip"
 # requests per address and per e-mail address, an hour (nador_portal/signin.py).
 SIGN_IN_ADDRESS_LIMIT = env_int("SIGN_IN_ADDRESS_LIMIT", 20)
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
+# PDFs of the practice list an address may ask for per hour: each takes a worker for seconds.
+LIST_PDF_LIMIT = env_int("LIST_PDF_LIMIT", 30)
 
 # A second factor (TOTP app, or a one-time recovery code) is asked of coordinators and
 # superusers after their password; partners may turn it on. Off by default with DEBUG, so that
@@ -388,5 +390,9 @@ LOGGING = {
     "formatters": {"line": {"()": "nador_portal.log.KeyValueFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint tells each step of every PDF at INFO; its warnings (a refused URL) stay.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -22,6 +22,7 @@ from search.filters import PracticeFilter
 from search.fulltext import rank_by_relevance, snippets
 
 PER_PAGE = 20
+PDF_LIST_LIMIT = 200  # practices in the list's PDF (practices/pdf.py)
 # Ranking reads every match's search vector: beyond this many matches (a common word over
 # a large base) the results come newest first instead (docs/performance/design.md).
 RANK_LIMIT = 2_000
@@ -138,6 +139,8 @@ def _render_list(request, params: QueryDict, template: str, context: dict) -> Ht
             )
             for fmt in ("csv", "xlsx", "json")
         ],
+        "pdf_url": reverse("practices:list_pdf") + _query(params, drop=("page",)).rstrip("?"),
+        "pdf_limit": PDF_LIST_LIMIT,
         "page_prefix": _page_prefix(params, base),
         "in_my_language": get_language() in params.getlist("available"),
         "in_my_language_url": _toggled(params, "available", get_language(), base),

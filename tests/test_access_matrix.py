@@ -97,6 +97,8 @@ TABLE: dict[str, Row] = {
     "practices:list": Row("none", EVERYONE_200),
     "practices:feed": Row("none", EVERYONE_200),
     "practices:detail": Row("practice", (PUBLISHED_ONLY,) * 4),
+    "practices:pdf": Row("practice", (PUBLISHED_ONLY,) * 4, EVERYONE_405),
+    "practices:list_pdf": Row("none", EVERYONE_200, EVERYONE_405),
     "practices:themes": Row("none", EVERYONE_200),
     "practices:theme": Row("theme", (by_case(200),) * 4),
     "stakeholders:list": Row("none", EVERYONE_200),
@@ -173,6 +175,7 @@ TABLE: dict[str, Row] = {
     ),
     # Reports, exports, imports
     "reports:dashboard": Row("none", COORDINATORS, EVERYONE_405),
+    "reports:dashboard_pdf": Row("none", COORDINATORS, EVERYONE_405),
     "reports:export": Row("export", (LOGIN, 403, 403, by_case(200)), EVERYONE_405),
     "reports:open_data": Row("open_data", (by_case(200),) * 4, EVERYONE_405),
     "reports:open_data_file": Row("open_data_file", (by_case(200),) * 4, EVERYONE_405),
