@@ -238,8 +238,12 @@ def _sessions_under_a_real_manifest(tmp_path, valid):
 
 
 def _truncated(tmp_path, valid):
+    """Cut in the middle of the data part: half the file may end in the tar's zero padding,
+    past everything it holds, which would be no truncation at all."""
+    with tarfile.open(valid) as tar:
+        data = next(member for member in tar.getmembers() if member.name.startswith("data."))
     path = tmp_path / "truncated.tar"
-    path.write_bytes(valid.read_bytes()[: valid.stat().st_size // 2])
+    path.write_bytes(valid.read_bytes()[: data.offset_data + data.size // 2])
     return path
 
 
