@@ -141,3 +141,25 @@ def test_the_dcat_catalogue_lists_a_dataset_per_kind_and_a_distribution_per_form
 def test_the_descriptions_answer_a_post_with_405(client):
     for url in ("/en/data/", "/en/data/datapackage.json", "/en/data/catalog.jsonld"):
         assert client.post(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "title"),
+    [
+        ("fr", "Données ouvertes", "Pratiques publiées"),
+        ("ar", "البيانات المفتوحة", None),
+        ("es", "Datos abiertos", None),
+    ],
+)
+def test_the_page_and_the_catalogue_speak_the_visitors_language(
+    client, published_content, language, heading, title
+):
+    assert f"<h1>{heading}</h1>" in client.get(f"/{language}/data/").content.decode()
+    catalog = client.get(f"/{language}/data/catalog.jsonld").json()
+    english = client.get("/en/data/catalog.jsonld").json()
+    assert (
+        catalog["dcat:dataset"][2]["dct:description"]
+        != (english["dcat:dataset"][2]["dct:description"])
+    )
+    if title:
+        assert catalog["dcat:dataset"][0]["dct:title"] == title
