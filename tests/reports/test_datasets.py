@@ -106,6 +106,13 @@ def test_a_column_nobody_described_is_refused():
         datasets.describe("practices", "secret_new_column")
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_exported_column_has_its_own_description(kind):
+    for name in datasets.headers(kind):
+        _type, description = datasets.describe(kind, name)
+        assert description.endswith(".") or description.endswith("…")
+
+
 def test_the_dcat_catalogue_lists_a_dataset_per_kind_and_a_distribution_per_format(
     client, published_content
 ):
