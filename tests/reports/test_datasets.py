@@ -170,3 +170,8 @@ def test_the_page_and_the_catalogue_speak_the_visitors_language(
     )
     if title:
         assert catalog["dcat:dataset"][0]["dct:title"] == title
+
+
+def test_the_practice_lists_download_links_say_the_licence(client, published_content):
+    page = client.get("/en/practices/").content.decode()
+    assert '<a href="/en/data/">Licence: CC-BY-4.0</a>' in page
