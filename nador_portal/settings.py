@@ -266,6 +266,13 @@ if OPEN_DATA_BUILD not in ("background", "sync", "off"):
 OPEN_DATA_ACCEL_REDIRECT = env_str("OPEN_DATA_ACCEL_REDIRECT", "")
 OPEN_DATA_MAX_ROWS = env_int("OPEN_DATA_MAX_ROWS", 2000)
 OPEN_DATA_RATE_LIMIT = env_int("OPEN_DATA_RATE_LIMIT", 10)
+# The licence of the open data (/data/, datapackage.json, the DCAT catalogue): an SPDX id,
+# its title and its URL.
+OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", "CC-BY-4.0")
+OPEN_DATA_LICENCE_TITLE = env_str("OPEN_DATA_LICENCE_TITLE", "Creative Commons Attribution 4.0")
+OPEN_DATA_LICENCE_URL = env_str(
+    "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
 
 COUNTRIES_FIRST = ["MA", "ES", "FR"]
 

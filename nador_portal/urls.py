@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from nador_portal import views
 from practices.sitemaps import SITEMAPS, robots_txt
+from reports.views import datasets as data_views
 from reports.views.numbers import numbers
 
 # Paths outside the language prefix: machine-facing or language-neutral.
@@ -33,6 +34,9 @@ urlpatterns += i18n_patterns(
     path("stakeholders/", include("stakeholders.urls")),
     path("events/", include("events.urls")),
     path("numbers/", numbers, name="numbers"),
+    path("data/", data_views.data, name="data"),
+    path("data/datapackage.json", data_views.datapackage, name="datapackage"),
+    path("data/catalog.jsonld", data_views.catalog, name="data_catalog"),
     path("accounts/", include("publishing.urls_accounts")),
     path("workspace/", include("publishing.urls_workspace")),
     path("review/", include("publishing.urls_review")),

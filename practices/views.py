@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -141,6 +142,7 @@ def _render_list(request, params: QueryDict, template: str, context: dict) -> Ht
         ],
         "pdf_url": reverse("practices:list_pdf") + _query(params, drop=("page",)).rstrip("?"),
         "pdf_limit": PDF_LIST_LIMIT,
+        "open_data_licence": settings.OPEN_DATA_LICENCE,
         "page_prefix": _page_prefix(params, base),
         "in_my_language": get_language() in params.getlist("available"),
         "in_my_language_url": _toggled(params, "available", get_language(), base),

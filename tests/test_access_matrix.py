@@ -108,6 +108,9 @@ TABLE: dict[str, Row] = {
     "events:ics": Row("event", (PUBLISHED_ONLY,) * 4),
     "events:detail": Row("event", (PUBLISHED_ONLY,) * 4),
     "numbers": Row("none", EVERYONE_200, EVERYONE_405),
+    "data": Row("none", EVERYONE_200, EVERYONE_405),
+    "datapackage": Row("none", EVERYONE_200, EVERYONE_405),
+    "data_catalog": Row("none", EVERYONE_200, EVERYONE_405),
     # Accounts
     "invite_partner": Row("none", COORDINATORS, (LOGIN, 403, 403, 400)),
     "login": Row("none", EVERYONE_200),
