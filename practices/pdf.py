@@ -9,9 +9,8 @@ for a fraction of a second; a list of 200 for a few seconds, hence its limit per
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -20,9 +19,8 @@ from nador_portal.client import client_ip
 from nador_portal.pdf import pdf_response, render_pdf
 from nador_portal.throttle import Limit
 from practices.languages import localise
-from practices.models import Practice, StakeholderRole
-from practices.views import PDF_LIST_LIMIT, _errors, _ordered, _sort
-from search import dimensions
+from practices.models import Practice
+from practices.views import PDF_LIST_LIMIT, _errors, _ordered, _sort, published_practice
 from search.filters import PracticeFilter
 
 LIST_LIMIT = PDF_LIST_LIMIT
@@ -35,24 +33,7 @@ def list_pdf_limit() -> Limit:
 
 @require_GET
 def practice_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = get_object_or_404(
-        Practice.objects.published()
-        .select_related("programme")
-        .prefetch_related(
-            *(taxonomy.path for taxonomy in dimensions.taxonomies()),
-            "indicators",
-            Prefetch(
-                "roles",
-                queryset=StakeholderRole.objects.select_related("stakeholder").order_by(
-                    "role", "stakeholder__name"
-                ),
-            ),
-        ),
-        slug=slug,
-    )
-    localise([practice], get_language())
-    for indicator in practice.indicators.all():
-        indicator.shown_label = practice.shown.indicator_label(indicator)
+    practice = published_practice(slug)
     page_url = request.build_absolute_uri(practice.get_absolute_url())
     context = {"practice": practice, "page_url": page_url}
     pdf = render_pdf(request, "pdf/practice.html", context)

@@ -291,7 +291,9 @@ def _hidden_filters(params: QueryDict, base) -> list[tuple[str, str]]:
     ]
 
 
-def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def published_practice(slug: str, *related) -> Practice:
+    """A published practice as a visitor reads it (practices/languages.py), with its
+    categories, indicators and roles, or 404: its page and its PDF."""
     practice = get_object_or_404(
         Practice.objects.published()
         .select_related("programme")
@@ -304,13 +306,19 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     "role", "stakeholder__name"
                 ),
             ),
-            Prefetch("events", queryset=Event.objects.published().order_by("-starts_at")),
+            *related,
         ),
         slug=slug,
     )
     localise([practice], get_language())
     for indicator in practice.indicators.all():
         indicator.shown_label = practice.shown.indicator_label(indicator)
+    return practice
+
+
+def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    events = Prefetch("events", queryset=Event.objects.published().order_by("-starts_at"))
+    practice = published_practice(slug, events)
     return render(
         request,
         "practices/practice_detail.html",
