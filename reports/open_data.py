@@ -75,21 +75,6 @@ STATE_FILE = "state.json"
 LOCK_FILE = ".build.lock"
 #: Builds one call makes in a row while changes keep coming; the next change starts more.
 MAX_BUILDS = 3
-#: The records the files are made of: a save or delete of one may change them.
-SOURCES = (
-    Practice,
-    PracticeTranslation,
-    Stakeholder,
-    Event,
-    Theme,
-    TargetGroup,
-    InterventionArea,
-    Programme,
-    GcmObjective,
-    GuidingPrinciple,
-    CooperationLevel,
-    EventSeries,
-)
 # Small tables whose names are written in the files: fingerprinted row by row.
 _CATEGORIES = (
     Theme,
@@ -101,6 +86,8 @@ _CATEGORIES = (
     CooperationLevel,
     EventSeries,
 )
+#: The records the files are made of: a save or delete of one may change them.
+SOURCES = (Practice, PracticeTranslation, Stakeholder, Event, *_CATEGORIES)
 
 
 def root() -> Path:
