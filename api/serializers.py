@@ -189,11 +189,6 @@ class StakeholderSerializer(serializers.ModelSerializer):
         fields = ["slug", "url", "name", "kind", "city", "country", "website", "description"]
 
 
-class SeriesRefSerializer(PlainSerializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-
-
 class ParticipantCountSerializer(PlainSerializer):
     category = serializers.CharField()
     count = serializers.IntegerField()
@@ -202,7 +197,7 @@ class ParticipantCountSerializer(PlainSerializer):
 class EventSerializer(serializers.ModelSerializer):
     url = PublicUrlField()
     country = serializers.CharField(source="country.code")
-    series = SeriesRefSerializer(allow_null=True)
+    series = CategoryRefSerializer(allow_null=True)
     organisers = CategoryRefSerializer(many=True)
     practices = SlugsField(source="published_practices")
     participant_counts = ParticipantCountSerializer(many=True)
