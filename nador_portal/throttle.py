@@ -43,3 +43,7 @@ class Limit:
         """Seconds until the current window ends."""
         _, end = self._slot("", time.time())
         return max(1, int(end - time.time()))
+
+    def retry_after_minutes(self) -> int:
+        """The wait as a person reads it: whole minutes, at least one."""
+        return max(1, self.retry_after() // 60)

@@ -50,7 +50,7 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     address over its limit across user names (nador_portal/signin.py)."""
     if getattr(request, "locked_out_address", False):
         limit = sign_in_address_limit()
-        context = {"address_limit": limit.limit, "retry_minutes": max(1, limit.retry_after() // 60)}
+        context = {"address_limit": limit.limit, "retry_minutes": limit.retry_after_minutes()}
         response = render(request, "registration/locked_out.html", context, status=429)
         response["Retry-After"] = str(limit.retry_after())
         return response

@@ -161,7 +161,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def get_users(self, email):
         # Past the limit of mails to one address an hour, nothing more is sent to it; the page
         # says the same either way, so it tells nobody whether the address has an account.
-        if reset_email_limit().hit(email.casefold()) > reset_email_limit().limit:
+        limit = reset_email_limit()
+        if limit.hit(email.casefold()) > limit.limit:
             return
         yield from super().get_users(email)
         invited = get_user_model()._default_manager.filter(
@@ -180,7 +181,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         limit = password_change_limit()
         key = str(self.user.pk)
         if limit.exceeded(key):
-            minutes = max(1, limit.retry_after() // 60)
+            minutes = limit.retry_after_minutes()
             raise ValidationError(
                 _("Too many wrong passwords. Try again in %(minutes)d minutes."),
                 code="throttled",

@@ -53,7 +53,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         limit = reset_address_limit()
         if limit.hit(client_ip(self.request)) > limit.limit:
-            minutes = max(1, limit.retry_after() // 60)
+            minutes = limit.retry_after_minutes()
             form.add_error(
                 None,
                 _("Too many reset requests from this connection. Try again in %(minutes)d minutes.")
