@@ -7,6 +7,10 @@ so that a column added to an export without a description fails the tests rather
 publishing an undocumented field. The files themselves are built by reports/open_data.py;
 this module only reads their state and sizes. Field descriptions are in English: the
 files' headers are English names whatever the page's language.
+
+Each field has its Table Schema type, so that a re-user's tool reads dates as dates and
+counts as numbers: dates are YYYY-MM-DD, times are the portal's local time written
+YYYY-MM-DD HH:MM:SS (the spreadsheets' format), yes/no is 1/0.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ TITLES = {
     "practices": _("Published practices"),
     "stakeholders": _("Stakeholders"),
     "events": _("Published events"),
+    "categories": _("Categories"),
 }
 DESCRIPTIONS = {
     "practices": _(
@@ -39,14 +44,32 @@ DESCRIPTIONS = {
         "Every published event: when and where it takes place, who organises it, the "
         "practices it presents and its participants by group."
     ),
+    "categories": _(
+        "The themes, objectives of the Global Compact for Migration, guiding principles, "
+        "target groups, areas of intervention, programmes, cooperation levels and event "
+        "series, with their codes and their names in each language."
+    ),
 }
 
 _LANGUAGE_COLUMNS = {
-    "title": "The practice's title in {language}, where a translation is published.",
-    "summary": "The practice's summary in {language}, where a translation is published.",
-    "impact": "The practice's impact in {language}, where a translation is published.",
-    "lessons_learnt": "The lessons learnt in {language}, where a translation is published.",
-    "indicator_labels": "The indicators' labels in {language}, separated by |.",
+    "practices": {
+        "title": "The practice's title in {language}, where a translation is published.",
+        "summary": "The practice's summary in {language}, where a translation is published.",
+        "impact": "The practice's impact in {language}, where a translation is published.",
+        "lessons_learnt": "The lessons learnt in {language}, where a translation is published.",
+        "indicator_labels": "The indicators' labels in {language}, separated by |.",
+    },
+    "categories": {
+        "name": "The category's name in {language}, empty where it is not translated.",
+        "description": "The category's description in {language}, if it has one.",
+    },
+}
+_LANGUAGE_NAMES = {"en": "English", "fr": "French", "ar": "Arabic", "es": "Spanish"}
+
+#: Table Schema properties of each type beyond its name (see the module's docstring).
+_TYPE_FORMATS = {
+    "datetime": {"format": "%Y-%m-%d %H:%M:%S"},
+    "boolean": {"trueValues": ["1"], "falseValues": ["0"]},
 }
 
 FIELDS: dict[str, dict[str, tuple[str, str]]] = {
@@ -63,8 +86,8 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "local_government": ("string", "The local government involved."),
         "country": ("string", "The country, as an ISO 3166-1 alpha-2 code."),
         "mayor": ("string", "The mayor of the local government."),
-        "start_date": ("string", "The day the practice started (YYYY-MM-DD)."),
-        "end_date": ("string", "The day the practice ended (YYYY-MM-DD), if it did."),
+        "start_date": ("date", "The day the practice started (YYYY-MM-DD)."),
+        "end_date": ("date", "The day the practice ended (YYYY-MM-DD), if it did."),
         "programme": ("string", "The funding or cooperation programme."),
         "cooperation_levels": ("string", "The levels of cooperation, separated by |."),
         "language": ("string", "The language code of the original texts."),
@@ -75,8 +98,8 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "areas": ("string", "The intervention areas, separated by |."),
         "stakeholders": ("string", "The stakeholders with their role: Name (role)|…"),
         "indicators": ("string", "The indicators: label = achieved / target unit|…"),
-        "is_sample": ("string", "Whether the practice is a sample (demonstration) record."),
-        "published_at": ("string", "When the practice was published (ISO 8601)."),
+        "is_sample": ("boolean", "Whether the practice is a sample (demonstration) record."),
+        "published_at": ("datetime", "When the practice was published, in the portal's time zone."),
     },
     "stakeholders": {
         "slug": ("string", "The organisation's identifier in the portal's addresses."),
@@ -96,20 +119,32 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "organisation": ("string", "The organisation that submitted the event."),
         "organisers": ("string", "The organising organisations, separated by |."),
         "practices": ("string", "The published practices the event presents, by slug."),
-        "starts_at": ("string", "When the event starts (ISO 8601)."),
-        "ends_at": ("string", "When the event ends (ISO 8601)."),
+        "starts_at": ("datetime", "When the event starts, in the portal's time zone."),
+        "ends_at": ("datetime", "When the event ends, in the portal's time zone."),
         "venue": ("string", "The venue."),
         "city": ("string", "The city."),
         "country": ("string", "The country, as an ISO 3166-1 alpha-2 code."),
         "description": ("string", "What the event is about."),
-        "expected_participants": ("string", "The number of participants expected."),
-        "participants_narrative_creators": ("string", "Narrative creators who took part."),
-        "participants_migrants": ("string", "Migrants who took part."),
-        "participants_local_residents": ("string", "Local residents who took part."),
-        "participants_officials": ("string", "Officials who took part."),
-        "participants_students": ("string", "Students who took part."),
-        "participants_other": ("string", "Other participants."),
-        "participants_total": ("string", "All participants."),
+        "expected_participants": ("integer", "The number of participants expected."),
+        "participants_narrative_creators": ("integer", "Narrative creators who took part."),
+        "participants_migrants": ("integer", "Migrants who took part."),
+        "participants_local_residents": ("integer", "Local residents who took part."),
+        "participants_officials": ("integer", "Officials who took part."),
+        "participants_students": ("integer", "Students who took part."),
+        "participants_other": ("integer", "Other participants."),
+        "participants_total": ("integer", "All participants."),
+    },
+    "categories": {
+        "category": (
+            "string",
+            "The kind of category: theme, objective, principle, target_group, area, "
+            "programme, level or series, the name of the list's filter it is a value of.",
+        ),
+        "code": (
+            "string",
+            "The category's code, as the other files and the list's addresses write it: a "
+            "slug, an objective's number or a level's code.",
+        ),
     },
 }
 
@@ -119,16 +154,15 @@ def describe(kind: str, name: str) -> tuple[str, str]:
     if name in FIELDS[kind]:
         return FIELDS[kind][name]
     base, _sep, language = name.rpartition("_")
-    languages = dict(settings.LANGUAGES)
-    if kind == "practices" and base in _LANGUAGE_COLUMNS and language in languages:
-        with_english_names = {"en": "English", "fr": "French", "ar": "Arabic", "es": "Spanish"}
-        label = with_english_names.get(language, language)
-        return "string", _LANGUAGE_COLUMNS[base].format(language=label)
+    columns = _LANGUAGE_COLUMNS.get(kind, {})
+    if base in columns and language in dict(settings.LANGUAGES):
+        label = _LANGUAGE_NAMES.get(language, language)
+        return "string", columns[base].format(language=label)
     raise KeyError(f"No description for the column {name!r} of {kind}")
 
 
 def headers(kind: str) -> list[str]:
-    return list(open_data.resource_for(kind).get_export_headers())
+    return open_data.headers_of(kind)
 
 
 def schema(kind: str) -> dict:
@@ -141,7 +175,8 @@ def schema(kind: str) -> dict:
             # A column added to an export before its description (a test catches it):
             # the package stays valid rather than the page failing.
             kind_type, description = "string", title
-        fields.append({"name": name, "type": kind_type, "title": title, "description": description})
+        field = {"name": name, "type": kind_type, "title": title, "description": description}
+        fields.append(field | _TYPE_FORMATS.get(kind_type, {}))
     return {"fields": fields, "missingValues": [""]}
 
 

@@ -1,9 +1,10 @@
-"""The full open-data files: every published practice, stakeholder and event as CSV, XLSX
-and JSON, built once after a change and served as files.
+"""The full open-data files: every published practice, stakeholder and event, and the
+categories they are filed under, as CSV, XLSX and JSON, built once after a change and
+served as files.
 
 Built on request, the file of 30,000 practices held a worker for 13 s and two of them
 made the home page wait; each anonymous download cost the same again. Now a build writes
-the nine files into OPEN_DATA_ROOT, each to a temporary file then os.replace(), so a
+the twelve files into OPEN_DATA_ROOT, each to a temporary file then os.replace(), so a
 reader sees a whole old file or a whole new one, then a state file (state.json: the
 fingerprint of the published content the files hold and when they were built). A
 download is a file sent from disk, with no query.
@@ -50,6 +51,7 @@ from practices.models import (
     Theme,
 )
 from publishing.workflow import Status
+from reports import category_table
 from reports.exports import (
     EXPORT_TYPES,
     JSON_END,
@@ -68,7 +70,7 @@ from stakeholders.models import Stakeholder
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("practices", "stakeholders", "events")
+KINDS = ("practices", "stakeholders", "events", "categories")
 FORMATS = ("csv", "xlsx", "json")
 BUILD_MODES = ("background", "sync", "off")
 STATE_FILE = "state.json"
@@ -126,6 +128,12 @@ def published(kind: str):
     return Stakeholder.objects.all()  # every organisation has a public page
 
 
+def headers_of(kind: str) -> list[str]:
+    if kind == "categories":
+        return category_table.headers()
+    return list(resource_for(kind).get_export_headers())
+
+
 def resource_for(kind: str):
     if kind == "practices":
         return EXPORT_TYPES["practices"].resource(public=True)
@@ -172,10 +180,12 @@ def _write_kind(kind: str, written: dict[str, Path]) -> None:
     """The three files of `kind` from one reading of its rows: the XLSX writer pulls them
     and each row is written to the CSV and the JSON on its way (on PostgreSQL the CSV of
     practices is written by the database, apart). Adds the temporary files to `written`."""
-    resource = resource_for(kind)
-    queryset = published(kind)
-    headers = resource.get_export_headers()
-    sql_csv = database_csv(resource, queryset)
+    if kind == "categories":
+        headers, data, sql_csv = category_table.headers(), category_table.rows(), None
+    else:
+        resource, queryset = resource_for(kind), published(kind)
+        headers, data = resource.get_export_headers(), rows(resource, queryset)
+        sql_csv = database_csv(resource, queryset)
     if sql_csv is not None:
         written[f"{kind}.csv"] = _write_temporary(sql_csv, f"{kind}.csv")
     sinks = [_JsonSink(headers, _open_temporary(f"{kind}.json"))]
@@ -184,8 +194,10 @@ def _write_kind(kind: str, written: dict[str, Path]) -> None:
     for sink in sinks:
         written[f"{kind}.{sink.fmt}"] = Path(sink.out.name)
     try:
-        data = _passing_through(rows(resource, queryset), sinks)
-        written[f"{kind}.xlsx"] = _write_temporary(xlsx_stream(headers, data, kind), f"{kind}.xlsx")
+        passing = _passing_through(data, sinks)
+        written[f"{kind}.xlsx"] = _write_temporary(
+            xlsx_stream(headers, passing, kind), f"{kind}.xlsx"
+        )
     finally:
         for sink in sinks:
             sink.close()
@@ -244,7 +256,7 @@ def _write_temporary(chunks: Iterable[bytes], name: str) -> Path:
 
 
 def build() -> dict:
-    """Write the nine files and the state, each replaced whole; return the state. The
+    """Write the twelve files and the state, each replaced whole; return the state. The
     categories are named in the portal's default language."""
     root().mkdir(parents=True, exist_ok=True)
     digest = fingerprint()

@@ -3,32 +3,37 @@ Package whose schemas are the CSV headers) and the DCAT-AP catalogue in JSON-LD.
 
 import csv
 import json
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from frictionless import validate
+from frictionless import Resource, validate
 
 from events.models import Event
-from practices.models import Status
+from practices.models import CooperationLevel, GcmObjective, Status
 from reports import datasets, open_data
 from tests.conftest import make_practice
 
 pytestmark = pytest.mark.django_db
 
-KINDS = ("practices", "stakeholders", "events")
+KINDS = ("practices", "stakeholders", "events", "categories")
 FORMATS = ("csv", "xlsx", "json")
 
 
 @pytest.fixture
 def published_content(asticude, acpp, theme):
     """A published practice and event, a draft of each whose titles must never show."""
-    practice = make_practice(asticude, "Published one")
+    practice = make_practice(asticude, "Published one", start_date=date(2019, 9, 1))
     practice.themes.add(theme)
+    practice.objectives.add(GcmObjective.objects.get(number=17))
     make_practice(asticude, "Secret draft title", status=Status.DRAFT)
     now = timezone.now()
     common = {"organisation": asticude, "starts_at": now, "ends_at": now, "kind": "training"}
-    Event.objects.create(title="Open day", slug="open-day", status="published", **common)
+    event = Event.objects.create(
+        title="Open day", slug="open-day", status="published", expected_participants=40, **common
+    )
+    event.participant_counts.create(category="narrative_creators", count=47)
     Event.objects.create(title="Secret draft event", slug="secret", **common)
     call_command("build_open_data", "--force")
 
@@ -175,3 +180,58 @@ def test_the_page_and_the_catalogue_speak_the_visitors_language(
 def test_the_practice_lists_download_links_say_the_licence(client, published_content):
     page = client.get("/en/practices/").content.decode()
     assert '<a href="/en/data/">Licence: CC-BY-4.0</a>' in page
+
+
+def test_frictionless_reads_dates_counts_and_yes_no_as_their_types(published_content):
+    descriptor = datasets.datapackage(lambda kind, fmt: f"{kind}.{fmt}", "Open data")
+    types = {
+        resource["name"]: {field["name"]: field["type"] for field in resource["schema"]["fields"]}
+        for resource in descriptor["resources"]
+    }
+    assert types["practices"]["start_date"] == "date"
+    assert types["practices"]["published_at"] == "datetime"
+    assert types["practices"]["is_sample"] == "boolean"
+    assert types["events"]["participants_narrative_creators"] == "integer"
+    events = next(r for r in descriptor["resources"] if r["name"] == "events")
+    events["path"] = "events.csv"
+    with Resource(events, basepath=str(open_data.root())) as resource:
+        (row,) = resource.read_rows()
+    assert row["participants_narrative_creators"] == 47
+    assert row["expected_participants"] == 40
+    assert row["participants_migrants"] is None
+    assert row["starts_at"].year == timezone.localtime().year
+
+
+def test_frictionless_refuses_a_count_that_is_not_a_number(published_content):
+    path = open_data.path_of("events", "csv")
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(",47", ",forty-seven"))
+    descriptor = datasets.datapackage(lambda kind, fmt: f"{kind}.{fmt}", "Open data")
+    package = open_data.root() / "datapackage.json"
+    package.write_text(json.dumps(descriptor))
+    report = validate(str(package))
+    assert not report.valid
+    errors = report.flatten(["fieldName", "type"])
+    assert ["participants_narrative_creators", "type-error"] in errors
+
+
+def test_the_categories_file_gives_each_code_its_name_in_every_language(
+    client, theme, published_content
+):
+    theme.name_fr = "Dialogue interculturel"
+    theme.save()
+    CooperationLevel.objects.get_or_create(code="local")
+    objective = GcmObjective.objects.get(number=17)
+    call_command("build_open_data", "--force")
+    response = client.get("/en/reports/open-data/categories.json")
+    assert response.status_code == 200
+    found = {(row["category"], row["code"]): row for row in json.loads(b"".join(response))}
+    dialogue = found[("theme", "intercultural-dialogue")]
+    assert dialogue["name_en"] == "Intercultural dialogue"
+    assert dialogue["name_fr"] == "Dialogue interculturel"
+    assert dialogue["name_ar"] in ("", None)
+    assert found[("objective", "17")]["name_en"] == objective.short_title_en
+    assert found[("objective", "17")]["description_fr"] == objective.title_fr != ""
+    level = found[("level", "local")]
+    assert (level["name_en"], level["name_fr"]) == ("Local", "Local")
+    assert level["name_ar"] and level["name_ar"] != "Local"
+
