@@ -24,6 +24,18 @@ PASSWORD = "a-long-test-password-2026"
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _no_open_data_thread():
+    """No open-data build outside a test's own settings (see _test_settings).
+
+    A transactional test reloads its data before _test_settings applies and after it is
+    undone: each save commits, and with the default OPEN_DATA_BUILD ("background") a build
+    thread read the in-memory SQLite while the test emptied it ("database table is locked"
+    in test_backup_safety, now and then) and wrote into the project's media folder."""
+    with override_settings(OPEN_DATA_BUILD="off"):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _plain_http():
     """The test client and the live server speak plain HTTP; production redirects to HTTPS.
 
