@@ -40,6 +40,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from perf.api_scenarios import api_scenarios, without_rate_limit
 from practices.models import Practice, TargetGroup, Theme
+from reports import open_data
 from search import dimensions
 from search.counts import facet_counts
 
@@ -160,7 +161,31 @@ def scenarios(sample: Sample) -> list[Scenario]:
         Scenario("admin three filters", url(ADMIN_LIST, admin_three), as_admin=True),
         Scenario("admin search", url(ADMIN_LIST, {**admin_base, "q": COMMON_WORD}), as_admin=True),
         *api_scenarios(sample, Scenario, COMMON_WORD, RARE_WORD),
+        *[
+            Scenario(f"open data {kind}.{fmt}", [path], 50, call=first_byte(kind, fmt, path))
+            for kind, fmt in (("practices", "csv"), ("practices", "xlsx"), ("categories", "json"))
+            for path in [f"/en/reports/open-data/{kind}.{fmt}"]
+        ],
     ]
+
+
+def first_byte(kind: str, fmt: str, path: str) -> Callable[[], None]:
+    """The time to a full open-data file's first chunk: a download's own length is the
+    network's, the portal's part is to start sending (reports/open_data.py). The files
+    are built first if they are not (the warm-up pays it, once)."""
+    client, built = Client(), []
+
+    def call() -> None:
+        if not built:
+            open_data.build_if_stale()
+            built.append(True)
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+        next(iter(response.streaming_content), b"")
+        response.close()
+
+    return call
 
 
 # -- measuring ---------------------------------------------------------------------------
