@@ -26,27 +26,33 @@ MAX_COLUMNS = 200
 MAX_HEADER_CHARS = 100
 
 
-def limit(name: str, default: int) -> int:
-    return getattr(settings, name, default)
-
-
 def max_bytes() -> int:
-    return limit("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+    return settings.IMPORT_MAX_BYTES
 
 
 def max_rows() -> int:
-    return limit("IMPORT_MAX_ROWS", 5000)
+    return settings.IMPORT_MAX_ROWS
 
 
 def max_unpacked_bytes() -> int:
-    return limit("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+    return settings.IMPORT_MAX_UNPACKED_BYTES
 
 
 def too_big(size: int) -> str:
-    return _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.") % {
+    """Which limit, and how to split: into files of as many rows as the size allows."""
+    return _(
+        "The file is %(size)s MB; the limit is %(limit)s MB. Split it into files of at most "
+        "%(rows)d rows."
+    ) % {
         "size": round(size / 2**20, 1),
         "limit": round(max_bytes() / 2**20, 1),
+        "rows": rows_in(max_bytes()),
     }
+
+
+def rows_in(size: int) -> int:
+    """The rows of the portal's own export that a file of `size` bytes holds at most."""
+    return max(1, min(max_rows(), size // settings.IMPORT_ROW_BYTES))
 
 
 class ImportFileError(Exception):
@@ -187,7 +193,19 @@ def _read_xlsx(content: bytes) -> Sheet:
         raise not_a_spreadsheet()
     # The sizes declared in the zip directory, checked before anything is unpacked.
     unpacked = sum(member.file_size for member in members)
-    if unpacked > max_unpacked_bytes() or unpacked > 200 * max(len(content), 1):
+    if unpacked > max_unpacked_bytes():
+        raise ImportFileError(
+            _(
+                "The XLSX file unpacks to %(size)s MB; the limit is %(limit)s MB. Split it "
+                "into files of at most %(rows)d rows, or save it as CSV."
+            )
+            % {
+                "size": round(unpacked / 2**20, 1),
+                "limit": round(max_unpacked_bytes() / 2**20, 1),
+                "rows": rows_in(max_unpacked_bytes() // 2),
+            }
+        )
+    if unpacked > 200 * max(len(content), 1):
         raise ImportFileError(
             _(
                 "The XLSX file unpacks to %(size)s MB, far more than a spreadsheet of its size "
