@@ -1,7 +1,9 @@
-"""The portal's URLs plus a second admin site used only by `manage.py bench`.
+"""The portal's URLs plus two admin sites used only by `manage.py bench`.
 
-The peer of our practice list is Django's stock admin changelist with facets always shown;
-it lives on its own AdminSite so that the real admin stays exactly as configured.
+The peers of our practice list are Django's stock admin changelist: the portal's own
+admin (12 filters) with facets always shown, and a plain admin of 5 filters without
+facets, the admin a project would start with. Both live on their own AdminSite so that
+the real admin stays exactly as configured.
 """
 
 from django.contrib import admin
@@ -20,7 +22,20 @@ class FacetedPracticeAdmin(PracticeAdmin):
     inlines = []
 
 
+class PlainPracticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "country", "status"]
+    list_filter = ["status", "themes", "country", "target_groups", "areas"]
+    search_fields = ["title", "summary", "city", "local_government"]
+    list_select_related = ["organisation"]
+
+
 bench_admin = admin.AdminSite(name="bench_admin")
 bench_admin.register(Practice, FacetedPracticeAdmin)
+plain_admin = admin.AdminSite(name="bench_plain_admin")
+plain_admin.register(Practice, PlainPracticeAdmin)
 
-urlpatterns = [path("bench-admin/", bench_admin.urls), *portal_urlpatterns]
+urlpatterns = [
+    path("bench-admin/", bench_admin.urls),
+    path("bench-plain-admin/", plain_admin.urls),
+    *portal_urlpatterns,
+]

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+import django
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.management import call_command, get_commands
@@ -46,6 +47,10 @@ from search.counts import facet_counts
 
 BENCH_URLCONF = "perf.bench_urls"
 ADMIN_LIST = "/bench-admin/practices/practice/"
+PLAIN_ADMIN_LIST = "/bench-plain-admin/practices/practice/"
+#: A load average above this share of the cores makes the figures slower than on a quiet
+#: machine (docs/performance/log.md, "a warning about noise"): the bench says so.
+BUSY_LOAD_PER_CPU = 0.5
 # The public CSV of all published practices (reports/urls.py) and the import
 # command (`import_data practices <file>`); --export-url and --import-command override them.
 EXPORT_URL = "/en/reports/open-data/practices.csv"
@@ -64,6 +69,7 @@ class Scenario:
     as_admin: bool = False
     kind: str = "page"  # page, export, import
     call: Callable[[], object] | None = None  # timed instead of requesting paths
+    plain_peer: str = ""  # the plain admin's scenario of the same list
 
 
 @dataclass
@@ -79,6 +85,8 @@ class Result:
     target_ms: float | None = None
     peer: str = ""
     ratio: float | None = None
+    plain_peer: str = ""
+    plain_ratio: float | None = None
     seconds: float | None = None
     peak_rss_mb: float | None = None
     rows: int | None = None
@@ -119,11 +127,27 @@ def scenarios(sample: Sample) -> list[Scenario]:
 
     return [
         Scenario("home", url("/en/"), 50),
-        Scenario("list", url("/en/practices/"), 100, peer="admin list"),
-        Scenario("list, one filter", url("/en/practices/", one), 100, peer="admin one filter"),
-        Scenario("list, three filters", url("/en/practices/", three), 100, "admin three filters"),
+        Scenario("list", url("/en/practices/"), 100, "admin list", plain_peer="plain admin list"),
         Scenario(
-            "search, common word", url("/en/practices/", {"q": COMMON_WORD}), 100, "admin search"
+            "list, one filter",
+            url("/en/practices/", one),
+            100,
+            "admin one filter",
+            plain_peer="plain admin one filter",
+        ),
+        Scenario(
+            "list, three filters",
+            url("/en/practices/", three),
+            100,
+            "admin three filters",
+            plain_peer="plain admin three filters",
+        ),
+        Scenario(
+            "search, common word",
+            url("/en/practices/", {"q": COMMON_WORD}),
+            100,
+            "admin search",
+            plain_peer="plain admin search",
         ),
         Scenario("search, rare word", url("/en/practices/", {"q": RARE_WORD}), 100),
         Scenario(
@@ -160,6 +184,14 @@ def scenarios(sample: Sample) -> list[Scenario]:
         Scenario("admin one filter", url(ADMIN_LIST, admin_one), as_admin=True),
         Scenario("admin three filters", url(ADMIN_LIST, admin_three), as_admin=True),
         Scenario("admin search", url(ADMIN_LIST, {**admin_base, "q": COMMON_WORD}), as_admin=True),
+        Scenario("plain admin list", url(PLAIN_ADMIN_LIST, admin_base), as_admin=True),
+        Scenario("plain admin one filter", url(PLAIN_ADMIN_LIST, admin_one), as_admin=True),
+        Scenario("plain admin three filters", url(PLAIN_ADMIN_LIST, admin_three), as_admin=True),
+        Scenario(
+            "plain admin search",
+            url(PLAIN_ADMIN_LIST, {**admin_base, "q": COMMON_WORD}),
+            as_admin=True,
+        ),
         *api_scenarios(sample, Scenario, COMMON_WORD, RARE_WORD),
         *[
             Scenario(f"open data {kind}.{fmt}", [path], 50, call=first_byte(kind, fmt, path))
@@ -229,7 +261,7 @@ class Settings:
 
 def measure_page(scenario: Scenario, client: Client, config: Settings) -> Result:
     result = Result(scenario.name, "page", scenario.paths[0], target_ms=scenario.target_ms)
-    result.peer = scenario.peer
+    result.peer, result.plain_peer = scenario.peer, scenario.plain_peer
     if scenario.call is not None:
         return measure_call(scenario, result, config)
     if not all(route_exists(path) for path in scenario.paths):
@@ -405,6 +437,9 @@ def import_csv(rows: int) -> str:
 def add_ratios(results: list[Result]) -> None:
     by_name = {result.name: result for result in results}
     for result in results:
+        plain = by_name.get(result.plain_peer)
+        if result.status == "ok" and plain is not None and plain.status == "ok" and plain.p95_ms:
+            result.plain_ratio = round(result.p95_ms / plain.p95_ms, 2)
         peer = by_name.get(result.peer)
         if result.status != "ok" or peer is None or peer.status != "ok":
             continue
@@ -430,10 +465,14 @@ def bench_admin_client() -> Client:
 
 
 def environment() -> dict:
+    memory = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SHOW server_version")
             server = f"PostgreSQL {cursor.fetchone()[0]}"
+            for name in ("shared_buffers", "work_mem"):
+                cursor.execute(f"SHOW {name}")
+                memory[name] = cursor.fetchone()[0]
         else:
             server = f"{connection.vendor} {connection.Database.sqlite_version}"
     revision = subprocess.run(  # noqa: S603
@@ -450,8 +489,36 @@ def environment() -> dict:
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg(),
         "python": platform.python_version(),
+        "django": django.get_version(),
+        **memory,
         "commit": revision,
     }
+
+
+def machine(env: dict) -> str:
+    """What every figure of a run depends on, in one line to print beside them."""
+    memory = ", ".join(
+        f"{name} {env[name]}" for name in ("shared_buffers", "work_mem") if name in env
+    )
+    after = env.get("load_average_after", env["load_average"])
+    return (
+        f"{env['published']} published of {env['practices']} practices on {env['database']}"
+        f"{f' ({memory})' if memory else ''}; Python {env['python']}, Django {env['django']}; "
+        f"{env['cpus']} cores, load {env['load_average'][0]:.1f} -> {after[0]:.1f}"
+    )
+
+
+def busy_warning(env: dict) -> str:
+    """A sentence when the machine was busy at the start or the end of the run, else ""."""
+    loads = [env["load_average"][0], env.get("load_average_after", (0,))[0]]
+    limit = BUSY_LOAD_PER_CPU * (env["cpus"] or 1)
+    if max(loads) <= limit:
+        return ""
+    return (
+        f"WARNING: the machine is busy (load {max(loads):.1f} on {env['cpus']} cores, above "
+        f"{limit:.1f}): these figures are slower than a quiet machine's; compare the ratios "
+        "to the peers of the same run, or run again when it is quiet."
+    )
 
 
 def run(config: Settings, only: set[str] | None = None, report=print) -> dict:
@@ -459,6 +526,8 @@ def run(config: Settings, only: set[str] | None = None, report=print) -> dict:
     without_rate_limit()
     client, admin_client = Client(), bench_admin_client()
     meta = environment()
+    if warning := busy_warning(meta):
+        report(warning)
     results: list[Result] = []
     for scenario in scenarios(sample):
         if only and scenario.name not in only:
@@ -495,6 +564,8 @@ def format_row(r: Result) -> str:
         return f"{value:>{width}}" if value is not None else f"{'-':>{width}}"
 
     ratio = f"{r.ratio:.2f} x {r.peer}" if r.ratio is not None else (r.peer and f"- ({r.peer})")
+    if r.plain_ratio is not None:
+        ratio = f"{ratio}; {r.plain_ratio:.2f} x {r.plain_peer}"
     status = r.status if len(r.status) <= 9 else r.status[:9]
     return (
         f"{r.name:<28}{status:<10}{r.requests or '':>4}{num(r.p50_ms, 9)}{num(r.p95_ms, 9)}"

@@ -93,3 +93,40 @@ def test_without_our_export_the_slow_default_export_is_skipped():
     config = benchmark.Settings(export_url="/en/no-such-export.csv")
     ours, peer = benchmark.measure_exports(config)
     assert (ours.status, peer.status) == ("missing", "skipped")
+
+
+def test_both_admin_peers_are_timed_and_each_list_gets_a_ratio_to_each(bench_data):
+    only = {"list, one filter", "admin one filter", "plain admin one filter"}
+    with override_settings(**BENCH_SETTINGS):
+        outcome = benchmark.run(QUICK, only, report=lambda line: None)
+    results = by_name(outcome)
+    assert results["plain admin one filter"]["status"] == "ok"
+    mine = results["list, one filter"]
+    assert mine["ratio"] is not None and mine["plain_ratio"] is not None
+    expected = round(mine["p95_ms"] / results["plain admin one filter"]["p95_ms"], 2)
+    assert mine["plain_ratio"] == expected
+    assert "x plain admin one filter" in benchmark.format_table(outcome)
+
+
+def test_the_plain_admin_peer_has_five_filters_and_no_facets():
+    from django.contrib import admin
+
+    from perf.bench_urls import plain_admin
+    from practices.models import Practice
+
+    peer = plain_admin._registry[Practice]
+    assert len(peer.list_filter) == 5
+    assert peer.show_facets != admin.ShowFacets.ALWAYS
+
+
+def test_the_run_says_its_machine_and_warns_when_it_is_busy(bench_data):
+    env = benchmark.environment()
+    assert env["django"] and env["python"]
+    line = benchmark.machine({**env, "load_average": (0.2, 0, 0)})
+    assert f"Django {env['django']}" in line and "load 0.2" in line
+    if env["database"].startswith("PostgreSQL"):
+        assert "shared_buffers" in line
+    quiet = {**env, "cpus": 2, "load_average": (0.4, 0, 0), "load_average_after": (0.9, 0, 0)}
+    assert benchmark.busy_warning(quiet) == ""
+    busy = {**quiet, "load_average_after": (3.5, 0, 0)}
+    assert "busy (load 3.5 on 2 cores" in benchmark.busy_warning(busy)

@@ -74,8 +74,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(benchmark.format_table(outcome))
         env = outcome["environment"]
-        self.stdout.write(
-            f"{env['published']} published of {env['practices']} practices on {env['database']}, "
-            f"load {env['load_average'][0]:.1f} -> {env['load_average_after'][0]:.1f}; "
-            f"written to {options['output']}."
-        )
+        self.stdout.write(f"{benchmark.machine(env)}; written to {options['output']}.")
+        if warning := benchmark.busy_warning(env):
+            self.stdout.write(warning)
