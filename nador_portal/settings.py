@@ -80,6 +80,7 @@ MIDDLEWARE = [
     # Absolute session lifetime and no-store on every signed-in response (the second factor's
     # step included).
     "nador_portal.middleware.SignedInMiddleware",
+    "nador_portal.replica.StickToPrimaryMiddleware",
     # Which second-factor device verified this session, then: no page for a coordinator whose
     # session has none (publishing/two_factor.py).
     "django_otp.middleware.OTPMiddleware",
@@ -130,6 +131,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (figures in docs/performance/log.md).
     random_page_cost = float(env_str("DATABASE_RANDOM_PAGE_COST", "1.1"))  # fails loudly
     DATABASES["default"]["OPTIONS"]["options"] = f"-c random_page_cost={random_page_cost}"
+# A read replica for the heavy reads of reports, exports and open-data builds
+# (nador_portal/replica.py); the tests read the primary through it.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 15)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["nador_portal.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The limits first (nador_portal/signin.py, django-axes): they refuse an address or a locked

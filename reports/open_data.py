@@ -39,6 +39,7 @@ from django.db.models import Count, Max, Prefetch
 from django.utils import timezone, translation
 
 from events.models import Event, EventSeries
+from nador_portal.replica import replica_reads
 from practices.models import (
     CooperationLevel,
     GcmObjective,
@@ -259,10 +260,13 @@ def build() -> dict:
     """Write the twelve files and the state, each replaced whole; return the state. The
     categories are named in the portal's default language."""
     root().mkdir(parents=True, exist_ok=True)
-    digest = fingerprint()
     written: dict[str, Path] = {}
+    # Read on the replica if there is one, the fingerprint with the rows it describes; a
+    # replica a moment behind leaves the files stale by the primary's fingerprint, and
+    # build_if_stale() builds again.
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        with replica_reads(), translation.override(settings.LANGUAGE_CODE):
+            digest = fingerprint()
             for kind in KINDS:
                 _write_kind(kind, written)
     except BaseException:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from nador_portal.replica import reads_from_replica
 from publishing.access import coordinator_required
 from reports.dashboard import figures
 from reports.exports import EXPORT_TYPES, FORMATS
@@ -13,6 +14,7 @@ from reports.forms import ReportFilterForm
 
 @require_GET
 @coordinator_required
+@reads_from_replica
 def dashboard(request):
     form = ReportFilterForm(request.GET or None)
     if form.is_bound:

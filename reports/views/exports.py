@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
 from nador_portal.client import client_ip
+from nador_portal.replica import reads_from_replica
 from nador_portal.throttle import Limit
 from practices.models import Practice
 from publishing.access import coordinator_required
@@ -42,6 +43,7 @@ def _format(fmt: str) -> str:
 
 @require_GET
 @coordinator_required
+@reads_from_replica
 def export(request, kind: str, fmt: str):
     if kind not in EXPORT_TYPES:
         raise Http404("Unknown type")

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from nador_portal.pdf import pdf_response, render_pdf
+from nador_portal.replica import reads_from_replica
 from publishing.access import coordinator_required
 from reports.dashboard import figures
 from reports.forms import ReportFilterForm
@@ -18,6 +19,7 @@ from reports.forms import ReportFilterForm
 
 @require_GET
 @coordinator_required
+@reads_from_replica
 def dashboard_pdf(request):
     form = ReportFilterForm(request.GET or None)
     context = figures(request.GET)
