@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo messages serve backup restore lint format bench loadtest clean
+.PHONY: run test install install-dev migrate demo messages serve backup restore lint format bench loadtest clean cluster cluster-stop cluster-status
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,20 @@ serve: messages
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(MANAGE) build_open_data
 	$(BIN)/gunicorn nador_portal.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-4} \
-		--worker-class gthread --threads $${WEB_THREADS:-4} \
+		--worker-class gthread --threads $${WEB_THREADS:-4} --timeout 60 --graceful-timeout 30 \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+## make cluster: the production topology on loopback, from Debian's packages (nginx with TLS,
+##   two gunicorn app servers, Redis, PostgreSQL 15 primary and streaming replica), with the
+##   demo content; https://127.0.0.1:8443/. make cluster-stop stops all of it (deploy/cluster.sh).
+cluster: messages
+	deploy/cluster.sh start
+
+cluster-stop:
+	deploy/cluster.sh stop
+
+cluster-status:
+	deploy/cluster.sh status
 
 ## make backup: date-stamped backup of the database into backups/ (one tar: manifest and
 ## pg_dump or dumpdata), 0600 in a 0700 folder, without sessions, cache or lockouts.

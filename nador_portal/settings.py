@@ -400,6 +400,9 @@ if REDIS_URL:
             "KEY_PREFIX": "nador",
         }
     }
+    # Sessions read from Redis and written through to the database: a restart of Redis,
+    # which empties it, signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
