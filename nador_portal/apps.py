@@ -6,4 +6,6 @@ class NadorPortalConfig(AppConfig):
     verbose_name = "Nador portal"
 
     def ready(self) -> None:
-        from nador_portal import checks, signin  # noqa: F401  (registers checks and receivers)
+        from nador_portal import checks, page_cache, signin  # noqa: F401  (checks, receivers)
+
+        page_cache.connect()

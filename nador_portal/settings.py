@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Before anything reads a parameter: a NUL is refused, other control characters are spaces.
     "nador_portal.middleware.ControlCharactersMiddleware",
+    # Anonymous visitors' pages from the shared cache (nador_portal/page_cache.py): after the
+    # page's language is known, before anything reads the session or the CSRF cookie.
+    "nador_portal.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -391,6 +394,9 @@ CORS_ALLOW_CREDENTIALS = False
 # cache, shared by every gunicorn worker so that a cache.delete() is seen by all of them
 # (`make migrate` and `make serve` create its table). In development (DEBUG) the in-process
 # memory cache is enough and needs no table.
+# Seconds an anonymous page may stay in the cache (nador_portal/page_cache.py); any change of
+# content moves the cache's version before that. 0: no page cache.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {

@@ -3,6 +3,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from nador_portal import views
 from practices.sitemaps import SITEMAPS, robots_txt
@@ -13,7 +15,10 @@ from reports.views.numbers import numbers
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without CSRF: the switcher's form is on every page, and a token would make each page
+    # personal, so no page could be served from the cache (nador_portal/page_cache.py). A
+    # forged post can only change the visitor's language cookie.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path(settings.ADMIN_URL, admin.site.urls),
     # An index of one sitemap per section, each paged at 50,000 addresses by Django.
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),

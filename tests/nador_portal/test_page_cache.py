@@ -1,0 +1,201 @@
+"""Anonymous visitors' pages come from the shared cache, and never a stale one: any change
+of content moves the cache's version (nador_portal/page_cache.py)."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from nador_portal import page_cache
+from practices.models import Status
+from tests.conftest import logged_in, make_practice
+
+pytestmark = pytest.mark.django_db
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+
+
+def test_an_anonymous_page_is_built_once_then_served_without_a_query(client, asticude):
+    make_practice(asticude, "Welcome desk of Nador")
+    first = client.get("/en/practices/")
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/en/practices/")
+    assert second["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert "Welcome desk of Nador" in second.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publication_is_on_the_next_anonymous_page(client, asticude, coordinator):
+    draft = make_practice(asticude, "Language cafe", status=Status.SUBMITTED)
+    assert "Language cafe" not in client.get("/en/practices/").content.decode()
+    assert client.get("/en/practices/")["X-Page-Cache"] == "hit"
+    response = logged_in(coordinator).post(f"/en/review/practices/{draft.slug}/publish/")
+    assert response.status_code == 302
+    fresh = client.get("/en/practices/")
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Language cafe" in fresh.content.decode()
+    assert client.get(f"/en/practices/{draft.slug}/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_inside_a_transaction_moves_the_version_at_once_and_after_the_commit(
+    asticude, monkeypatch
+):
+    seen = []
+    before = page_cache.version()
+    with transaction.atomic():
+        practice = make_practice(asticude, "Football for all")
+        practice.title = "Football for everyone"
+        practice.save()
+        seen.append(page_cache.version())
+        monkeypatch.setattr(page_cache, "bump", lambda: seen.append("bumped again"))
+    assert seen[0] > before  # the first write of the transaction
+    assert seen[1:] == []  # not every write: once more, after the commit
+    assert page_cache.version() > seen[0]  # the commit moved it again
+
+
+def test_signed_in_users_always_get_a_fresh_page(client, partner, asticude):
+    client.get("/en/practices/")
+    signed_in = logged_in(partner)
+    response = signed_in.get("/en/practices/")
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    make_practice(asticude, "Late addition")
+    assert "Late addition" in signed_in.get("/en/practices/").content.decode()
+
+
+def test_a_page_with_a_form_is_never_stored(client):
+    for _ in range(2):
+        response = client.get("/en/accounts/login/")
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+    assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+
+
+def test_a_cached_page_holds_no_token_and_the_language_switcher_still_works(client):
+    page = client.get("/en/").content.decode()
+    assert "csrfmiddlewaretoken" not in page
+    assert client.get("/en/")["X-Page-Cache"] == "hit"
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/en/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+
+
+def test_each_language_has_its_own_page(client):
+    english = client.get("/en/").content.decode()
+    french = client.get("/fr/")
+    assert french["X-Page-Cache"] == "miss"
+    assert 'lang="fr"' in french.content.decode() and 'lang="en"' in english
+
+
+def test_a_burst_for_one_missing_page_builds_it_once(client, monkeypatch):
+    """A second request finds the first one building (its lock) and waits for its page."""
+    monkeypatch.setattr(page_cache, "WAIT_SECONDS", 5.0)
+    built = client.get("/en/themes/")
+    key = page_cache._key(built.wsgi_request)
+    entry = cache.get(key)
+    cache.delete(key)
+    cache.add(f"{key}:building", 1, 30)
+    threading.Timer(0.2, cache.set, (key, entry, 600)).start()
+    with CaptureQueriesContext(connection) as queries:
+        waited = client.get("/en/themes/")
+    assert waited["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+
+
+def test_a_builder_that_never_answers_delays_the_others_only_a_moment(client, monkeypatch):
+    monkeypatch.setattr(page_cache, "WAIT_SECONDS", 0.2)
+    key = page_cache._key(client.get("/en/events/").wsgi_request)
+    cache.delete(key)
+    cache.add(f"{key}:building", 1, 30)
+    response = client.get("/en/events/")
+    assert response.status_code == 200
+
+
+def test_with_the_setting_at_zero_nothing_is_cached(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/en/")
+    assert "X-Page-Cache" not in client.get("/en/")
+
+
+READER = """
+import json, sys
+from django.test import Client
+client = Client()
+pages = {path: client.get(path) for path in sys.argv[1:]}
+seen = {path: "Seen from afar" in r.content.decode() for path, r in pages.items()}
+print(json.dumps({path: [r.status_code, seen[path], r.get("X-Page-Cache")]
+                  for path, r in pages.items()}))
+"""
+
+
+def _read_from_another_process(tmp_path, paths: list[str]) -> dict:
+    """Another Django process on the same database and the same (file) cache: what a
+    second app server would serve."""
+    database = connection.settings_dict
+    module = tmp_path / "other_server_settings.py"
+    module.write_text(
+        "from nador_portal.settings import *\n"
+        f"DATABASES['default']['NAME'] = {database['NAME']!r}\n"
+        f"CACHES = {{'default': {{'BACKEND': 'django.core.cache.backends.filebased.FileBasedCache',"
+        f" 'LOCATION': {str(tmp_path / 'cache')!r}}}}}\n"
+        "PAGE_CACHE_SECONDS = 600\nALLOWED_HOSTS = ['testserver']\nSECURE_SSL_REDIRECT = False\n"
+    )
+    environment = {
+        **os.environ,
+        "PYTHONPATH": f"{tmp_path}{os.pathsep}{settings.BASE_DIR}",
+        "DJANGO_SETTINGS_MODULE": "other_server_settings",
+    }
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", f"import django; django.setup(); exec({READER!r})", *paths],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# Only PostgreSQL's test database is one that another process can open (SQLite's is in
+# memory): on SQLite this test is not collected, rather than skipped.
+if ON_POSTGRES:
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_publication_is_seen_at_once_by_another_app_server(
+        tmp_path, settings, asticude, theme, coordinator
+    ):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
+        draft = make_practice(asticude, "Seen from afar", status=Status.SUBMITTED)
+        draft.themes.add(theme)
+        paths = ["/en/", "/en/practices/", f"/en/themes/{theme.slug}/", "/en/practices/feed/"]
+        before = _read_from_another_process(tmp_path, paths)
+        assert all(seen is False for _status, seen, _cache in before.values())
+        again = _read_from_another_process(tmp_path, paths)
+        assert {page[2] for page in again.values()} == {"hit"}
+        response = logged_in(coordinator).post(f"/en/review/practices/{draft.slug}/publish/")
+        assert response.status_code == 302
+        after = _read_from_another_process(tmp_path, [*paths, f"/en/practices/{draft.slug}/"])
+        for path, (status, seen, _cache) in after.items():
+            assert (status, seen) == (200, True), path
