@@ -39,6 +39,7 @@ from django.db.models import Count, Max, Prefetch
 from django.utils import timezone, translation
 
 from events.models import Event, EventSeries
+from nador_portal import page_cache
 from nador_portal.replica import replica_reads
 from practices.models import (
     CooperationLevel,
@@ -278,6 +279,7 @@ def build() -> dict:
         os.replace(temporary, root() / name)
     state = {"fingerprint": digest, "built_at": timezone.now().isoformat()}
     _write_temporary([json.dumps(state).encode()], STATE_FILE).replace(root() / STATE_FILE)
+    page_cache.bump()  # the /data/ page says when the files were built, and their sizes
     return state
 
 

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from nador_portal import page_cache
 from practices.models import Status
+from reports import open_data
 from tests.conftest import logged_in, make_practice
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +200,12 @@ if ON_POSTGRES:
         after = _read_from_another_process(tmp_path, [*paths, f"/en/practices/{draft.slug}/"])
         for path, (status, seen, _cache) in after.items():
             assert (status, seen) == (200, True), path
+
+
+def test_the_data_page_says_the_files_are_ready_once_they_are_built(client, settings):
+    settings.OPEN_DATA_BUILD = "off"
+    assert "The files are being prepared." in client.get("/en/data/").content.decode()
+    open_data.build_if_stale()
+    page = client.get("/en/data/")
+    assert page["X-Page-Cache"] == "miss"
+    assert "The files are being prepared." not in page.content.decode()
