@@ -51,6 +51,8 @@ def _test_settings(settings, tmp_path):
     # Each test its own open-data files, built in the test's thread (reports/open_data.py).
     settings.OPEN_DATA_ROOT = tmp_path / "open-data"
     settings.OPEN_DATA_BUILD = "sync"
+    # Uploaded documents and images (attachments/) land in the test's own folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The hashed-name manifest exists only after collectstatic, which tests do not run.
     settings.STORAGES = {
