@@ -83,3 +83,19 @@ def decompression_bomb() -> bytes:
 
 def upload(content: bytes, name: str, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def make_document(record, title: str = "Final report"):
+    from attachments.forms import DocumentForm
+
+    form = DocumentForm({"title": title, "language": "en"}, {"file": upload(PDF, "report.pdf")})
+    assert form.is_valid(), form.errors
+    return form.store(record, None)
+
+
+def make_image(record, alt: str = "Volunteers at the reception desk"):
+    from attachments.forms import ImageForm
+
+    form = ImageForm({"alt": alt}, {"file": upload(image_bytes("JPEG", gps=True), "p.jpg")})
+    assert form.is_valid(), form.errors
+    return form.store(record, None)
