@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
@@ -121,3 +122,33 @@ class Attachment(models.Model):
     def download_name(self) -> str:
         """The name a browser saves a document under: its title, not the name it was sent with."""
         return f"{slugify(self.title, allow_unicode=True)[:80] or 'document'}.{self.format}"
+
+
+def attach_card_images(practices) -> None:
+    """Sets `card_image` on each practice: its first image, or None; one query for a page of
+    cards (templates/includes/practice_card.html)."""
+    practices = list(practices)
+    first: dict[int, Attachment] = {}
+    images = Attachment.objects.images().filter(practice__in=[p.pk for p in practices])
+    for image in images.only("key", "practice", "alt", "card", "card_width", "card_height"):
+        first.setdefault(image.practice_id, image)
+    for practice in practices:
+        practice.card_image = first.get(practice.pk)
+
+
+@dataclass
+class Files:
+    images: list[Attachment] = field(default_factory=list)
+    documents: list[Attachment] = field(default_factory=list)
+
+
+def files_of(record) -> Files:
+    """A record's images and documents, in one query kept on the record for the request: the
+    page's link preview and its body both show them."""
+    cached = getattr(record, "_attachment_files", None)
+    if cached is None:
+        cached = Files()
+        for attachment in Attachment.objects.of(record):
+            (cached.images if attachment.is_image else cached.documents).append(attachment)
+        record._attachment_files = cached
+    return cached
