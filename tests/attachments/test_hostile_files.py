@@ -1,4 +1,5 @@
-"""What attachments/checks.py accepts, and what it refuses in one sentence."""
+"""Hostile and ordinary files through attachments/checks.py: what is accepted, and what is
+refused in one sentence (renamed executables, polyglots, zip and decompression bombs)."""
 
 import io
 
