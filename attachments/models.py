@@ -27,6 +27,11 @@ def random_name(extension: str, suffix: str = "") -> str:
     return f"{FOLDER}/{secrets.token_urlsafe(18)}{suffix}.{extension}"
 
 
+def file_path(key) -> str:
+    """The address of a file on the portal (the exports list them: reports/)."""
+    return reverse("files:serve", kwargs={"key": key, "variant": "file"})
+
+
 class AttachmentQuerySet(models.QuerySet):
     def documents(self) -> AttachmentQuerySet:
         return self.filter(kind=Attachment.Kind.DOCUMENT)
@@ -80,7 +85,7 @@ class Attachment(models.Model):
     objects = AttachmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["created_at", "id"]
         verbose_name = _("document or image")
         verbose_name_plural = _("documents and images")
         constraints = [
@@ -100,7 +105,7 @@ class Attachment(models.Model):
         return self.title or self.alt
 
     def get_absolute_url(self) -> str:
-        return reverse("files:serve", kwargs={"key": self.key, "variant": "file"})
+        return file_path(self.key)
 
     @property
     def record(self):
