@@ -19,7 +19,8 @@ class _AttachmentForm(forms.ModelForm):
     under random names and the row in one go. The upload is no model field of the form:
     the file the partner sent is never stored as sent, nor under its name."""
 
-    file = forms.FileField(label=_("File"), max_length=255)
+    # No max_length: the name the file was sent with is neither checked nor kept.
+    file = forms.FileField(label=_("File"))
 
     def record_fields(self, record) -> dict:
         field = "practice" if record._meta.model_name == "practice" else "event"
