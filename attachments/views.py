@@ -31,14 +31,15 @@ def files(request: HttpRequest, kind: RecordType, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         name = request.POST.get("form", "")
-        if name not in FORMS:
-            return HttpResponse(status=400)
-        forms[name] = FORMS[name](request.POST, request.FILES, prefix=name)
-        if forms[name].is_valid():
-            forms[name].store(item, request.user)
-            _after_change(request, item, added=True)
-            return redirect("attachments:files", kind=kind.slug, slug=item.slug)
-        messages.error(request, _("Nothing was added: please correct the errors below."))
+        if name in FORMS:
+            forms[name] = FORMS[name](request.POST, request.FILES, prefix=name)
+            if forms[name].is_valid():
+                forms[name].store(item, request.user)
+                _after_change(request, item, added=True)
+                return redirect("attachments:files", kind=kind.slug, slug=item.slug)
+            messages.error(request, _("Nothing was added: please correct the errors below."))
+        else:  # not sent by one of the page's forms
+            messages.error(request, _("Nothing was added: send a file with one of the forms."))
         status = 400
     context = {
         "kind": kind,

@@ -157,8 +157,11 @@ def test_a_refused_form_in_french_speaks_french(partner, draft):
     assert "Ce n’est pas une image" in response.content.decode()
 
 
-def test_an_unknown_form_is_a_bad_request(partner, draft):
-    assert client_for(partner).post(files_url(draft), {"form": "virus"}).status_code == 400
+def test_an_unknown_form_is_a_bad_request_that_says_why(partner, draft):
+    response = client_for(partner).post(files_url(draft), {"form": "virus"})
+    assert response.status_code == 400
+    assert "send a file with one of the forms" in response.content.decode()
+    assert not Attachment.objects.exists()
 
 
 def test_outsider_cannot_see_nor_add_to_another_organisations_draft(outsider, draft):
