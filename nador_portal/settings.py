@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "search",
     "publishing",
     "reports",
+    # Documents and images of practices and events (attachments/models.py).
+    "attachments",
     "demo",
 ]
 # The benchmark, its data generator and the load test (`make bench`, `make loadtest`):
@@ -289,6 +291,13 @@ if OPEN_DATA_BUILD not in ("background", "sync", "off"):
 # not a worker, sends the full files.
 OPEN_DATA_ACCEL_REDIRECT = env_str("OPEN_DATA_ACCEL_REDIRECT", "")
 OPEN_DATA_MAX_ROWS = env_int("OPEN_DATA_MAX_ROWS", 2000)
+# Documents and images of practices and events (attachments/checks.py): the size limits, the
+# pixels an image may have (a decompression bomb has billions), and behind nginx the prefix of
+# its `internal` location of MEDIA_ROOT (README), so that nginx sends the files.
+ATTACHMENT_MAX_DOCUMENT_MB = env_int("ATTACHMENT_MAX_DOCUMENT_MB", 10)
+ATTACHMENT_MAX_IMAGE_MB = env_int("ATTACHMENT_MAX_IMAGE_MB", 5)
+ATTACHMENT_MAX_IMAGE_PIXELS = env_int("ATTACHMENT_MAX_IMAGE_PIXELS", 40_000_000)
+ATTACHMENT_ACCEL_REDIRECT = env_str("ATTACHMENT_ACCEL_REDIRECT", "")
 OPEN_DATA_RATE_LIMIT = env_int("OPEN_DATA_RATE_LIMIT", 10)
 # The licence of the open data (/data/, datapackage.json, the DCAT catalogue): an SPDX id,
 # its title and its URL.

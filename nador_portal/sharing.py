@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from attachments.models import files_of
 from practices.languages import published_languages
+from practices.models import Practice
 
 DESCRIPTION_LENGTH = 200
 # OpenGraph names a locale by language and territory: the programme's countries where
@@ -82,8 +84,16 @@ def absolute(request: HttpRequest, path: str) -> str:
 
 
 def share_image(request: HttpRequest, record=None) -> Image:
-    """The image of a page's preview: the portal's card for now. The one place to change
-    when a record gets an image of its own (a practice's picture, to come)."""
+    """The image of a page's preview: a practice's first image (its card image, in its large
+    WebP copy), else the portal's card."""
+    picture = _first_image(record)
+    if picture is not None:
+        return Image(
+            absolute(request, picture.large_url()),
+            picture.alt,
+            picture.large_width,
+            picture.large_height,
+        )
     width, height = CARD_SIZE
     return Image(
         absolute(request, static(CARD_IMAGE)),
@@ -92,6 +102,13 @@ def share_image(request: HttpRequest, record=None) -> Image:
         width,
         height,
     )
+
+
+def _first_image(record):
+    if not isinstance(record, Practice):
+        return None
+    images = files_of(record).images
+    return images[0] if images else None
 
 
 def _all_languages() -> list[str]:

@@ -31,6 +31,8 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     # The read-only API, its schema and docs (api/urls.py), in no language prefix.
     path("api/", include("api.urls")),
+    # Documents and images of practices and events, served after an access check.
+    path("files/", include("attachments.urls")),
 ]
 
 # Pages people read, under /en/, /fr/, /ar/ or /es/.
@@ -44,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("data/catalog.jsonld", data_views.catalog, name="data_catalog"),
     path("accounts/", include("publishing.urls_accounts")),
     path("workspace/", include("publishing.urls_workspace")),
+    path("workspace/", include("attachments.urls_workspace")),
     path("review/", include("publishing.urls_review")),
     path("reports/", include("reports.urls")),
     path("security/locked-sign-ins/", views.locked_sign_ins, name="locked_sign_ins"),

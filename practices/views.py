@@ -14,6 +14,7 @@ from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from attachments.models import attach_card_images
 from events.models import Event
 from practices.languages import localise, published_languages
 from practices.models import Practice, StakeholderRole, Theme
@@ -40,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # Real records before the demo's sample ones, newest first.
     practices = Practice.objects.published().order_by("is_sample", "-published_at")[:6]
     practices = localise(practices, get_language())
+    attach_card_images(practices)
     events = Event.objects.published().upcoming()[:5]
     return render(
         request,
@@ -105,6 +107,7 @@ def _page(request: HttpRequest, practices, search_text: str, total: int | None):
     found = snippets(page.object_list, search_text) if search_text else {}
     for practice in page.object_list:
         practice.snippet = found.get(practice.pk)
+    attach_card_images(page.object_list)
     return page
 
 

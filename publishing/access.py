@@ -106,6 +106,14 @@ def editable_by(records: QuerySet, user) -> QuerySet:
     return records.filter(organisation_id__in=organisation_ids_of(user))
 
 
+def can_view(user, record) -> bool:
+    """One record as for_user() sees it: published, or its organisation's, or a coordinator's.
+    Its documents and images are served to the same people (attachments/views.py)."""
+    if record.status == Status.PUBLISHED or is_coordinator(user):
+        return True
+    return record.organisation_id in organisation_ids_of(user)
+
+
 def can_edit(user, record) -> bool:
     """Members edit their organisations' work until it is archived; coordinators edit all."""
     if is_coordinator(user):

@@ -100,6 +100,11 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "indicators": ("string", "The indicators: label = achieved / target unit|…"),
         "is_sample": ("boolean", "Whether the practice is a sample (demonstration) record."),
         "published_at": ("datetime", "When the practice was published, in the portal's time zone."),
+        "files": (
+            "string",
+            "The addresses of the practice's documents and images on the portal (from its "
+            "domain: /files/…/file/), separated by |.",
+        ),
     },
     "stakeholders": {
         "slug": ("string", "The organisation's identifier in the portal's addresses."),

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from attachments.models import Attachment, file_path
 from events.models import Event
 from practices.models import Indicator, Practice, PracticeTranslation, StakeholderRole
 from reports import sql_export
@@ -175,6 +176,11 @@ def _related_cells(resource, fields, first: int, last: int) -> dict[str, dict[in
         indicator_ids.setdefault(indicator.practice_id, []).append(indicator.pk)
     cells["indicators"] = _joined(
         (indicator.practice_id, format_indicator(indicator)) for indicator in indicators
+    )
+    attachments = Attachment.objects.filter(**ids).order_by("practice_id", "created_at", "id")
+    cells["files"] = _joined(
+        (practice_id, file_path(key))
+        for practice_id, key in attachments.values_list("practice_id", "key")
     )
     cells.update(_translation_cells(resource, fields, ids, indicator_ids))
     return cells

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +18,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-MAX_ZIP_MEMBERS = 1000
+from nador_portal.zip_bounds import ZipRefused, open_bounded
+
 # A hostile header (800,000 repeated or unknown columns) is refused before anything is built
 # from it: the portal's own sheets have fewer than 60 columns with names under 40 characters.
 MAX_COLUMNS = 200
@@ -177,42 +177,11 @@ def _read_csv_text(text: str) -> Sheet:
 
 def _read_xlsx(content: bytes) -> Sheet:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
-        raise ImportFileError(
-            _("This is not a spreadsheet the portal can read: the XLSX file is damaged.")
-        ) from None
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise ImportFileError(
-            _("The XLSX file holds %(count)d parts, far more than a spreadsheet: it is refused.")
-            % {"count": len(members)}
-        )
-    names = {member.filename for member in members}
-    if "xl/workbook.xml" not in names:
+        archive = open_bounded(content, max_unpacked_bytes())
+    except ZipRefused as refused:
+        raise _zip_refusal(refused) from None
+    if "xl/workbook.xml" not in archive.namelist():
         raise not_a_spreadsheet()
-    # The sizes declared in the zip directory, checked before anything is unpacked.
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > max_unpacked_bytes():
-        raise ImportFileError(
-            _(
-                "The XLSX file unpacks to %(size)s MB; the limit is %(limit)s MB. Split it "
-                "into files of at most %(rows)d rows, or save it as CSV."
-            )
-            % {
-                "size": round(unpacked / 2**20, 1),
-                "limit": round(max_unpacked_bytes() / 2**20, 1),
-                "rows": rows_in(max_unpacked_bytes() // 2),
-            }
-        )
-    if unpacked > 200 * max(len(content), 1):
-        raise ImportFileError(
-            _(
-                "The XLSX file unpacks to %(size)s MB, far more than a spreadsheet of its size "
-                "should: it is refused. Save the sheet again or as CSV."
-            )
-            % {"size": round(unpacked / 2**20, 1)}
-        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
@@ -227,6 +196,37 @@ def _read_xlsx(content: bytes) -> Sheet:
         raise ImportFileError(
             _("This is not a spreadsheet the portal can read: the XLSX file is damaged.")
         ) from None
+
+
+def _zip_refusal(refused: ZipRefused) -> ImportFileError:
+    if refused.reason == "members":
+        return ImportFileError(
+            _("The XLSX file holds %(count)d parts, far more than a spreadsheet: it is refused.")
+            % {"count": refused.count}
+        )
+    if refused.reason == "limit":
+        return ImportFileError(
+            _(
+                "The XLSX file unpacks to %(size)s MB; the limit is %(limit)s MB. Split it "
+                "into files of at most %(rows)d rows, or save it as CSV."
+            )
+            % {
+                "size": round(refused.size / 2**20, 1),
+                "limit": round(max_unpacked_bytes() / 2**20, 1),
+                "rows": rows_in(max_unpacked_bytes() // 2),
+            }
+        )
+    if refused.reason == "unpacked":
+        return ImportFileError(
+            _(
+                "The XLSX file unpacks to %(size)s MB, far more than a spreadsheet of its size "
+                "should: it is refused. Save the sheet again or as CSV."
+            )
+            % {"size": round(refused.size / 2**20, 1)}
+        )
+    return ImportFileError(
+        _("This is not a spreadsheet the portal can read: the XLSX file is damaged.")
+    )
 
 
 def _cell(value):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ from django.utils import timezone
 from import_export import widgets
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from attachments.models import Attachment, file_path
 from practices.models import Indicator, Practice, PracticeTranslation, StakeholderRole, Status
 from reports.resources.cells import SEPARATOR
 from reports.resources.practices import PracticeResource
@@ -322,9 +324,22 @@ def attribute_cell(field, language: str) -> Cell:
     raise Unsupported(field.column_name)
 
 
+def files_cell() -> Cell:
+    """PracticeResource.dehydrate_files: the address of each file (attachments.file_path),
+    in the attachments' Meta.ordering; a key is written by PostgreSQL as str(uuid) does."""
+    field = functools.partial(column, "a", Attachment)
+    start, end = file_path(KEY_MARK).split(str(KEY_MARK))
+    table = f"{qn(Attachment._meta.db_table)} a"
+    value = f"%s || {field('key')}::text || %s"
+    order = related_order(Attachment, "a")
+    return linked(field("practice"), table, value, order, SEPARATOR, start, end)
+
+
+KEY_MARK = uuid.UUID(int=0)
 DEHYDRATED = {
     "stakeholders": (PracticeResource.dehydrate_stakeholders, stakeholders_cell),
     "indicators": (PracticeResource.dehydrate_indicators, indicators_cell),
+    "files": (PracticeResource.dehydrate_files, files_cell),
 }
 
 

@@ -55,6 +55,8 @@ def _test_settings(settings, tmp_path):
     # The page cache has its own tests (tests/nador_portal/test_page_cache.py): elsewhere a
     # test's writes are never committed, so only the first of them would move its version.
     settings.PAGE_CACHE_SECONDS = 0
+    # Uploaded documents and images (attachments/) land in the test's own folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The hashed-name manifest exists only after collectstatic, which tests do not run.
     settings.STORAGES = {

@@ -153,6 +153,47 @@ class Samples:
         cases = [Case(f"{k}.{f}", {"kind": k, "fmt": f}) for k, f in known]
         return [*cases, Case(MISSING, {"kind": "practices", "fmt": "json"}, MISSING)]
 
+    # -- A, attachments: one document on each practice and event, made when first asked for.
+
+    def _documents(self) -> list[tuple[str, str, Any]]:
+        """(kind, status, document) for each practice and event."""
+        if not hasattr(self, "_made_documents"):
+            from tests.attachments.files import make_document
+
+            self._made_documents = [
+                (kind, status, make_document(item))
+                for kind, items in (("practices", self.practices), ("events", self.events))
+                for status, item in items.items()
+            ]
+        return self._made_documents
+
+    def _attachment_file(self):
+        cases = [
+            Case(f"{kind}/{status}", {"key": document.key, "variant": "file"}, status)
+            for kind, status, document in self._documents()
+        ]
+        document = self._documents()[0][2]
+        return [
+            *cases,
+            Case(
+                MISSING, {"key": "00000000-0000-4000-8000-000000000000", "variant": "file"}, MISSING
+            ),
+            Case("no-such-copy", {"key": document.key, "variant": "card"}, MISSING),
+        ]
+
+    def _work_attachment(self):
+        cases = [
+            Case(
+                f"{kind}/{status}",
+                {"kind": kind, "slug": document.record.slug, "key": document.key},
+                status,
+            )
+            for kind, status, document in self._documents()
+        ]
+        other = self._documents()[-1][2]  # an event's document, through a practice's address
+        wrong = {"kind": "practices", "slug": self.practices["draft"].slug, "key": other.key}
+        return [*cases, Case(MISSING, wrong, MISSING)]
+
 
 @pytest.fixture
 def samples(asticude, acpp, theme, partner, outsider) -> Samples:

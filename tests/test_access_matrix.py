@@ -190,6 +190,23 @@ TABLE: dict[str, Row] = {
     **{key: Row("none", EVERYONE_200, EVERYONE_405) for key in API_LISTS},
     **{f"api:{n}": Row(n, (PUBLISHED_ONLY,) * 4, EVERYONE_405) for n in ("practice", "event")},
     "api:stakeholder": Row("stakeholder", (by_case(200),) * 4, EVERYONE_405),
+    # A, attachments: a record's files page (a POST without a form is a bad request), the
+    # removal of a file, and the files themselves, seen by whoever may see their record.
+    "attachments:files": Row(
+        "work",
+        (LOGIN, OWN_WRITE, OTHER_WRITE, by_status(200)),
+        (LOGIN, by_status(400, archived=403), OTHER_WRITE, by_status(400)),
+    ),
+    "attachments:remove": Row(
+        "work_attachment",
+        EVERYONE_405,
+        (LOGIN, by_status(302, archived=403), OTHER_WRITE, by_status(302)),
+    ),
+    "files:serve": Row(
+        "attachment_file",
+        (PUBLISHED_ONLY, by_status(200), PUBLISHED_ONLY, by_status(200)),
+        EVERYONE_405,
+    ),
 }
 
 

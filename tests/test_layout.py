@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["nador_portal", "stakeholders", "practices", "events", "search", "publishing"]
 APPS += ["reports", "demo", "perf", "api"]
+APPS += ["attachments"]
 MAX_LINES = 500
 
 
@@ -150,6 +151,7 @@ ACCESS_RULES = {
     "editable_by",
     "can_edit",
     "can_see_history",
+    "can_view",
     "get_practice_for_user",
     "get_event_for_user",
     "coordinator_required",

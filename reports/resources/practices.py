@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.functional import cached_property
 from import_export import fields, resources, widgets
 
+from attachments.models import file_path
 from practices.models import (
     Indicator,
     Practice,
@@ -85,14 +86,18 @@ class PracticeResource(
     # Rows of other tables, read and written by the methods below.
     stakeholders = fields.Field(column_name="stakeholders")
     indicators = fields.Field(column_name="indicators")
+    # The addresses of its documents and images: written by exports, ignored by imports.
+    files = fields.Field(column_name="files", readonly=True)
 
     required_columns = ("slug", "title", "status", "organisation", "summary", "country")
+    computed_columns = ("files",)
     export_select_related = ("organisation", "programme")
     export_prefetch_related = (
         *taxonomy_fields(),
         "indicators",
         "roles__stakeholder",
         "translations",
+        "attachments",
     )
 
     class Meta:
@@ -124,6 +129,7 @@ class PracticeResource(
             "indicators",
             "is_sample",
             "published_at",
+            "files",
             *translation_columns(),
         )
         skip_unchanged = True
@@ -223,6 +229,9 @@ class PracticeResource(
         return SEPARATOR.join(
             format_indicator(indicator) for indicator in practice.indicators.all()
         )
+
+    def dehydrate_files(self, practice: Practice) -> str:
+        return SEPARATOR.join(file_path(file.key) for file in practice.attachments.all())
 
     def extra_column_parsers(self) -> dict:
         return {
