@@ -133,9 +133,11 @@ class RegistrationForm(forms.ModelForm):
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
-    def clean_website(self) -> str:
-        if self.cleaned_data["website"]:
+    def clean(self):
+        cleaned = super().clean()
+        # Said above the form: the field itself is out of sight.
+        if cleaned.get("website"):
             raise forms.ValidationError(
                 _("Leave the field “Leave this field empty” empty to register.")
             )
-        return ""
+        return cleaned

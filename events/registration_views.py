@@ -39,6 +39,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         response = render_event(request, slug, form, status=429)
         response["Retry-After"] = str(limit.retry_after())
         return response
+    if not event.accepts_registrations():
+        form.is_valid()
+        form.add_error(None, _("Registration for this event is closed."))
+        return render_event(request, slug, form, status=400)
     if not form.is_valid():
         return render_event(request, slug, form, status=400)
     fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
