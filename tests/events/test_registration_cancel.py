@@ -86,9 +86,7 @@ def test_a_used_or_unknown_link_is_not_found(visitor, open_event):
     assert visitor.get("/en/events/registrations/guess/cancel/").status_code == 404
 
 
-def test_a_cancellation_after_the_event_was_unpublished_goes_to_the_event_list(
-    visitor, open_event
-):
+def test_a_cancellation_after_the_event_was_unpublished_goes_to_the_event_list(visitor, open_event):
     [registration] = _fill(visitor, open_event, 1)
     open_event.status = "archived"
     open_event.save()
