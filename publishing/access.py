@@ -149,6 +149,16 @@ def can_see_registrations(user, event: Event) -> bool:
     return event.organisers.filter(pk__in=organisations).exists()
 
 
+def events_with_registrations_for(user) -> QuerySet[Event]:
+    """The events of the user's organisations, owned or organised, that take or took
+    registrations: the lists they may open."""
+    organisations = organisation_ids_of(user)
+    theirs = Q(organisation_id__in=organisations) | Q(organisers__in=organisations)
+    taking = Q(registration_open=True) | Q(registrations__isnull=False)
+    ids = Event.objects.filter(theirs).filter(taking).values("pk")
+    return Event.objects.filter(pk__in=ids).order_by("-starts_at")
+
+
 def get_event_registrations_for_user(request: HttpRequest, slug: str) -> Event:
     """The event whose registrations the user may see; 404 when they may not see the event
     either, 403 when they may see it but not who registered."""

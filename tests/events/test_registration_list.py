@@ -117,3 +117,16 @@ def test_an_unknown_format_is_not_found(partner, registered):
 def test_the_edit_page_of_an_event_links_to_its_registrations(partner, registered):
     content = client_for(partner).get(f"/en/workspace/events/{registered.slug}/edit/")
     assert _list_url(registered) in content.content.decode()
+
+
+def test_the_workspace_home_links_to_the_lists_of_the_users_events(
+    django_user_model, partner, outsider, registered
+):
+    radio = make_stakeholder("Radio Nador")
+    registered.organisers.add(radio)
+    member = django_user_model.objects.create_user("radio", "radio@example.org", "pw-12345678")
+    Membership.objects.create(user=member, stakeholder=radio)
+    for user in (partner, member):
+        home = client_for(user).get("/en/workspace/").content.decode()
+        assert _list_url(registered) in home
+    assert _list_url(registered) not in client_for(outsider).get("/en/workspace/").content.decode()
