@@ -94,6 +94,7 @@ class Event(Publishable):
     registration_open = models.BooleanField(
         _("registration open"),
         default=False,
+        db_default=False,  # rows written without Django (restores, bulk loads) stay closed
         help_text=_("Visitors may register on the event's page once it is published."),
     )
     registration_capacity = models.PositiveIntegerField(
