@@ -39,7 +39,9 @@ def _register_in_a_thread(event, results: list) -> threading.Thread:
     return thread
 
 
-@pytest.mark.django_db(transaction=True)
+# Committed rows, as in tests/nador_portal/test_backup_safety.py: the database is restored
+# from its serialized state, so that a test after this one finds the rows migrations made.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("timing", ["one after the other"] + (["at once"] if ON_POSTGRES else []))
 def test_two_registrations_for_the_last_place_cannot_both_take_it(asticude, timing):
     from tests.test_public_statuses import make_event
