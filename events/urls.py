@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import views
+from events import registration_views, views
 
 app_name = "events"
 
@@ -9,4 +9,10 @@ urlpatterns = [
     path("calendar.ics", views.calendar_ics, name="calendar"),
     path("<slug:slug>.ics", views.event_ics, name="ics"),
     path("<slug:slug>/", views.event_detail, name="detail"),
+    path("<slug:slug>/register/", registration_views.register, name="register"),
+    path(
+        "registrations/<str:token>/cancel/",
+        registration_views.cancel_registration,
+        name="cancel_registration",
+    ),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from events.calendar import build_calendar
+from events.forms import RegistrationForm
 from events.models import Event
 from practices.languages import localise
 from practices.models import Practice
@@ -42,6 +43,13 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return render_event(request, slug)
+
+
+def render_event(
+    request: HttpRequest, slug: str, registration_form=None, status: int = 200
+) -> HttpResponse:
+    """The published event's page; with the registration form as sent when it was refused."""
     event = get_object_or_404(
         Event.objects.published()
         .select_related("series")
@@ -53,7 +61,8 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     localise(event.practices.all(), get_language())
-    return render(request, "events/event_detail.html", {"event": event})
+    context = {"event": event, "registration_form": registration_form or RegistrationForm()}
+    return render(request, "events/event_detail.html", context, status=status)
 
 
 def _calendar_body(request: HttpRequest, events, name: str) -> bytes:

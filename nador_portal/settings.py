@@ -5,6 +5,7 @@ DATABASE_URL (PostgreSQL), SECRET_KEY and ALLOWED_HOSTS. See the table in README
 """
 
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -190,6 +191,8 @@ SIGN_IN_ADDRESS_LIMIT = env_int("SIGN_IN_ADDRESS_LIMIT", 20)
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 # PDFs of the practice list an address may ask for per hour: each takes a worker for seconds.
 LIST_PDF_LIMIT = env_int("LIST_PDF_LIMIT", 30)
+# Event registrations sent from one address an hour (events/registration_views.py).
+REGISTRATION_ADDRESS_LIMIT = env_int("REGISTRATION_ADDRESS_LIMIT", 10)
 
 # A second factor (TOTP app, or a one-time recovery code) is asked of coordinators and
 # superusers after their password; partners may turn it on. Off by default with DEBUG, so that
@@ -253,6 +256,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Nador portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the accessibility statement (/accessibility/) asks people to report a problem.
+ACCESSIBILITY_CONTACT_EMAIL = (
+    env_str("ACCESSIBILITY_CONTACT_EMAIL") or parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
 if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):

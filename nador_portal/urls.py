@@ -50,4 +50,5 @@ urlpatterns += i18n_patterns(
     path("review/", include("publishing.urls_review")),
     path("reports/", include("reports.urls")),
     path("security/locked-sign-ins/", views.locked_sign_ins, name="locked_sign_ins"),
+    path("accessibility/", views.accessibility, name="accessibility"),
 )

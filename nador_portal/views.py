@@ -2,6 +2,7 @@
 unlocking."""
 
 import logging
+from datetime import date
 
 from axes.models import AccessAttempt
 from axes.utils import reset
@@ -88,3 +89,16 @@ def locked_sign_ins(request: HttpRequest) -> HttpResponse:
             return redirect("locked_sign_ins")
         messages.error(request, _("This sign-in could not be unlocked: the form was not valid."))
     return render(request, "nador_portal/locked_sign_ins.html", {"lockouts": current_lockouts()})
+
+
+# When the statement was last reviewed: change it with the statement.
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 12, 5)
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    context = {
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        "statement_date": ACCESSIBILITY_STATEMENT_DATE,
+    }
+    return render(request, "nador_portal/accessibility.html", context)

@@ -146,6 +146,41 @@ def get_event_for_user(request: HttpRequest, slug: str, write: bool = False) -> 
     return _get_for_user(Event, request, slug, write)
 
 
+def can_see_registrations(user, event: Event) -> bool:
+    """Who registered is personal data: the coordinators' business, and that of the members
+    of the organisation that owns the event or of one that organises it."""
+    if is_coordinator(user):
+        return True
+    organisations = organisation_ids_of(user)
+    if event.organisation_id in organisations:
+        return True
+    return event.organisers.filter(pk__in=organisations).exists()
+
+
+def events_with_registrations_for(user) -> QuerySet[Event]:
+    """The events of the user's organisations, owned or organised, that take or took
+    registrations: the lists they may open."""
+    organisations = organisation_ids_of(user)
+    theirs = Q(organisation_id__in=organisations) | Q(organisers__in=organisations)
+    taking = Q(registration_open=True) | Q(registrations__isnull=False)
+    ids = Event.objects.filter(theirs).filter(taking).values("pk")
+    return Event.objects.filter(pk__in=ids).order_by("-starts_at")
+
+
+def get_event_registrations_for_user(request: HttpRequest, slug: str) -> Event:
+    """The event whose registrations the user may see; 404 when they may not see the event
+    either, 403 when they may see it but not who registered."""
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    event = get_object_or_404(Event, slug=slug)
+    if can_see_registrations(user, event):
+        return event
+    if for_user(Event.objects.filter(pk=event.pk), user).exists():
+        raise PermissionDenied
+    raise Http404
+
+
 # -- views ----------------------------------------------------------------------------------
 
 

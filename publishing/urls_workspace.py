@@ -3,7 +3,7 @@
 from django.urls import path
 
 import publishing.record_types  # noqa: F401  (registers the <kind:...> path converter)
-from publishing.views import translations, workspace
+from publishing.views import registrations, translations, workspace
 
 app_name = "workspace"
 
@@ -25,4 +25,14 @@ urlpatterns = [
     path("<kind:kind>/<slug:slug>/submit/", workspace.submit, name="submit"),
     path("<kind:kind>/<slug:slug>/archive/", workspace.archive, name="archive"),
     path("<kind:kind>/<slug:slug>/history/", workspace.history, name="history"),
+    path(
+        "events/<slug:slug>/registrations/",
+        registrations.registration_list,
+        name="registrations",
+    ),
+    path(
+        "events/<slug:slug>/registrations.<str:fmt>",
+        registrations.registration_export,
+        name="registrations_export",
+    ),
 ]

@@ -18,7 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from events.models import Event
+from events.models import Event, Registration
 from practices.models import InterventionArea, Practice, Programme, TargetGroup
 from practices.sitemaps import SITEMAPS
 from publishing.workflow import Status
@@ -193,6 +193,31 @@ class Samples:
         other = self._documents()[-1][2]  # an event's document, through a practice's address
         wrong = {"kind": "practices", "slug": self.practices["draft"].slug, "key": other.key}
         return [*cases, Case(MISSING, wrong, MISSING)]
+
+    def _registration_token(self):
+        """A registration for the published event, cancelled by the link of its e-mail."""
+        registration, _created = Registration.objects.get_or_create(
+            event=self.events[Status.PUBLISHED],
+            email="visitor@example.org",
+            defaults={"name": "Visitor", "consent": True, "language": "en", "status": "confirmed"},
+        )
+        return [
+            Case("valid", {"token": registration.cancel_token}),
+            Case(MISSING, {"token": "no-such-token"}, MISSING),
+        ]
+
+    def _registration_export(self):
+        cases = [
+            Case(f"{status}.{fmt}", {"slug": event.slug, "fmt": fmt}, status)
+            for status, event in self.events.items()
+            for fmt in ("csv", "xlsx")
+        ]
+        published = self.events[Status.PUBLISHED].slug
+        return [
+            *cases,
+            Case(MISSING, {"slug": published, "fmt": "json"}, MISSING),
+            Case(MISSING, {"slug": "no-such-event", "fmt": "csv"}, MISSING),
+        ]
 
 
 @pytest.fixture

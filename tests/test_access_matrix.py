@@ -207,6 +207,26 @@ TABLE: dict[str, Row] = {
         (PUBLISHED_ONLY, by_status(200), PUBLISHED_ONLY, by_status(200)),
         EVERYONE_405,
     ),
+    # D: registration for events and the accessibility statement. The sample events are not
+    # open for registration: a registration sent to a published one is refused (400).
+    "events:register": Row("event", EVERYONE_405, (by_status(404, published=400),) * 4),
+    # Whoever holds the link may cancel: the e-mail's recipient, signed in or not.
+    "events:cancel_registration": Row(
+        "registration_token", (by_case(200),) * 4, (by_case(302),) * 4
+    ),
+    # Who registered: the organisers' and the coordinators' business (see also
+    # tests/events/test_registration_list.py for members of an organising organisation).
+    "workspace:registrations": Row(
+        "event",
+        (LOGIN, by_status(200), by_status(404, published=403), by_status(200)),
+        EVERYONE_405,
+    ),
+    "workspace:registrations_export": Row(
+        "registration_export",
+        (LOGIN, by_status(200), by_status(404, published=403), by_status(200)),
+        EVERYONE_405,
+    ),
+    "accessibility": Row("none", EVERYONE_200, EVERYONE_405),
 }
 
 

@@ -156,6 +156,9 @@ ACCESS_RULES = {
     "get_event_for_user",
     "coordinator_required",
     "coordinators",
+    "can_see_registrations",
+    "get_event_registrations_for_user",
+    "events_with_registrations_for",
 }
 
 

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 
 from practices.models import Practice
 from publishing import emails
-from publishing.access import can_file_work, can_see_history, is_coordinator, organisation_ids_of
+from publishing.access import (
+    can_file_work,
+    can_see_history,
+    events_with_registrations_for,
+    is_coordinator,
+    organisation_ids_of,
+)
 from publishing.history import versions_with_changes
 from publishing.record_types import RECORD_TYPES, RecordType
 from publishing.saving import move, save_record
@@ -45,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "waiting": waiting,
         "can_add": can_file_work(request.user),
         "is_coordinator": is_coordinator(request.user),
+        "registration_events": events_with_registrations_for(request.user),
     }
     return render(request, "workspace/home.html", context)
 
