@@ -120,6 +120,14 @@ def can_see_history(user, record) -> bool:
     return is_coordinator(user) or record.organisation_id in organisation_ids_of(user)
 
 
+def kept_for_organisations(records: QuerySet, user) -> QuerySet:
+    """Rows kept for organisations (`organisation`), such as visitors' messages: all of them
+    for coordinators, their organisations' for partners, none for anyone else."""
+    if is_coordinator(user):
+        return records.all()
+    return records.filter(organisation_id__in=organisation_ids_of(user))
+
+
 def _get_for_user(model, request: HttpRequest, slug: str, write: bool):
     user = request.user
     if not user.is_authenticated:
