@@ -74,9 +74,10 @@ class ContactRequestForm(forms.ModelForm):
 
     def _check_opened(self, token: str) -> None:
         try:
-            opened = signing.loads(token, salt=SALT, max_age=OPENED_MAX_AGE)
-            elapsed = time.time() - float(opened)
+            elapsed = time.time() - float(signing.loads(token, salt=SALT))
         except (signing.BadSignature, TypeError, ValueError):
+            elapsed = None
+        if elapsed is None or elapsed > OPENED_MAX_AGE:
             self._reopen()
             raise ValidationError(
                 _("This form was open too long or is damaged. Check it and send it again."),
