@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contact.models import ContactRequest
 from nador_portal.throttle import Limit
+from stakeholders.models import Stakeholder
 
 SALT = "contact.form-opened"
 HOUR, DAY = 60 * 60, 24 * 60 * 60
@@ -110,3 +111,11 @@ class ContactRequestForm(forms.ModelForm):
         """Count a message sent against both limits."""
         address_limit().hit(self.address)
         practice_limit().hit(str(self.practice.pk))
+
+
+class ContactAddressForm(forms.ModelForm):
+    """An organisation's contact address, set by its members or the coordinators."""
+
+    class Meta:
+        model = Stakeholder
+        fields = ["contact_email"]

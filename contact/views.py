@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from contact.emails import lead_organisation, recipients_of, send_contact_request
-from contact.forms import ContactRequestForm
+from contact.forms import ContactAddressForm, ContactRequestForm
 from contact.models import ContactRequest
 from nador_portal.client import client_ip
 from practices.models import Practice
-from publishing.access import is_coordinator, kept_for_organisations
+from publishing.access import can_edit_organisation, is_coordinator, kept_for_organisations
+from stakeholders.models import Stakeholder
 
 PER_PAGE = 50
 
@@ -74,3 +76,26 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(found.select_related("practice", "organisation"), pk=pk)
     context = {"contact": contact, "shows_sender": is_coordinator(request.user)}
     return render(request, "contact/request_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def contact_address(request: HttpRequest, slug: str) -> HttpResponse:
+    """Where visitors' messages about the organisation's practices go; recorded in its
+    history like any change of the organisation."""
+    organisation = get_object_or_404(Stakeholder, slug=slug)
+    if not can_edit_organisation(request.user, organisation):
+        raise PermissionDenied
+    form = ContactAddressForm(request.POST or None, instance=organisation)
+    if request.method == "POST":
+        if form.is_valid():
+            organisation._history_user = request.user
+            organisation._change_reason = "Contact address changed"
+            form.save()
+            messages.success(request, _("Saved."))
+            return redirect("contact:address", slug=organisation.slug)
+        messages.error(request, _("Nothing was saved: please correct the errors below."))
+    context = {"organisation": organisation, "form": form}
+    return render(
+        request, "contact/contact_address.html", context, status=400 if form.errors else 200
+    )

@@ -81,6 +81,11 @@ def organisations_for(user) -> QuerySet[Stakeholder]:
     return Stakeholder.objects.filter(pk__in=organisation_ids_of(user))
 
 
+def can_edit_organisation(user, organisation: Stakeholder) -> bool:
+    """An organisation's own settings (its contact address): its members and coordinators."""
+    return is_coordinator(user) or organisation.pk in organisation_ids_of(user)
+
+
 def can_file_work(user) -> bool:
     return organisations_for(user).exists()
 

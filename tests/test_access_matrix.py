@@ -198,6 +198,12 @@ TABLE: dict[str, Row] = {
     "contact:request": Row(
         "contact_request", (LOGIN, by_case(200), 404, by_case(200)), EVERYONE_405
     ),
+    # An organisation's contact address: its members and the coordinators.
+    "contact:address": Row(
+        "stakeholder",
+        (LOGIN, by_case(200), by_case(403), by_case(200)),
+        (LOGIN, by_case(302), by_case(403), by_case(302)),
+    ),
 }
 
 
