@@ -51,8 +51,8 @@ def send_contact_request(request: HttpRequest, contact: ContactRequest, recipien
             ),
             "SITE_NAME": settings.SITE_NAME,
         }
-        subject = render_to_string("contact/email_subject.txt", context)
-        body = render_to_string("contact/email_body.txt", context)
+        subject = render_to_string("emails/contact_request_subject.txt", context)
+        body = render_to_string("emails/contact_request_body.txt", context)
     message = EmailMessage(
         " ".join(subject.split()), body, None, recipients, reply_to=[contact.email]
     )
