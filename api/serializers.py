@@ -15,6 +15,7 @@ from practices.models import (
     Indicator,
     InterventionArea,
     Practice,
+    PracticeLink,
     PracticeTranslation,
     Programme,
     StakeholderRole,
@@ -123,6 +124,12 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["label", "target", "achieved", "unit"]
 
 
+class LinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PracticeLink
+        fields = ["url", "title", "kind", "language"]
+
+
 class PracticeSerializer(serializers.ModelSerializer):
     """A practice in the language it was written in (`language`), with its translations
     approved by a coordinator; never one waiting for review."""
@@ -174,10 +181,11 @@ class PracticeSerializer(serializers.ModelSerializer):
 
 class PracticeDetailSerializer(PracticeSerializer):
     indicators = IndicatorSerializer(many=True)
+    links = LinkSerializer(many=True)
     events = SlugsField(source="published_events")
 
     class Meta(PracticeSerializer.Meta):
-        fields = [*PracticeSerializer.Meta.fields, "indicators", "events"]
+        fields = [*PracticeSerializer.Meta.fields, "indicators", "links", "events"]
 
 
 class StakeholderSerializer(serializers.ModelSerializer):

@@ -105,6 +105,7 @@ class PracticeDetail(ObjectView):
     def get_queryset(self):
         return practices_with_relations(Practice.objects.published()).prefetch_related(
             "indicators",
+            "links",
             Prefetch(
                 "events",
                 queryset=Event.objects.published().order_by("-starts_at"),

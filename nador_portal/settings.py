@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "reports",
     # Documents and images of practices and events (attachments/models.py).
     "attachments",
+    "contact",
     "demo",
 ]
 # The benchmark, its data generator and the load test (`make bench`, `make loadtest`):
@@ -193,6 +194,13 @@ PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 LIST_PDF_LIMIT = env_int("LIST_PDF_LIMIT", 30)
 # Event registrations sent from one address an hour (events/registration_views.py).
 REGISTRATION_ADDRESS_LIMIT = env_int("REGISTRATION_ADDRESS_LIMIT", 10)
+# Visitors' messages about practices (contact/): messages an address may send an hour, messages
+# about one practice a day, the seconds a person takes at least to fill the form (a program
+# sends it at once), and the days they are kept (`manage.py purge_contact_requests`).
+CONTACT_ADDRESS_LIMIT = env_int("CONTACT_ADDRESS_LIMIT", 5)
+CONTACT_PRACTICE_LIMIT = env_int("CONTACT_PRACTICE_LIMIT", 20)
+CONTACT_MIN_FILL_SECONDS = env_int("CONTACT_MIN_FILL_SECONDS", 5)
+CONTACT_RETENTION_DAYS = env_int("CONTACT_RETENTION_DAYS", 365)
 
 # A second factor (TOTP app, or a one-time recovery code) is asked of coordinators and
 # superusers after their password; partners may turn it on. Off by default with DEBUG, so that

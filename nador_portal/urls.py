@@ -49,6 +49,8 @@ urlpatterns += i18n_patterns(
     path("workspace/", include("attachments.urls_workspace")),
     path("review/", include("publishing.urls_review")),
     path("reports/", include("reports.urls")),
+    # A practice's contact form and the messages kept for the review area (contact/urls.py).
+    path("", include("contact.urls")),
     path("security/locked-sign-ins/", views.locked_sign_ins, name="locked_sign_ins"),
     path("accessibility/", views.accessibility, name="accessibility"),
 )

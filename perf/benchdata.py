@@ -113,6 +113,7 @@ class BenchData:
                 "city": self.city(country),
                 "country": country,
                 "website": f"https://example.org/{n}",
+                "contact_email": "",
                 "description": "",
                 "created_at": self.now,
                 "updated_at": self.now,

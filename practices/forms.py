@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import Indicator, Practice, PracticeTranslation, StakeholderRole
+from practices.models import (
+    Indicator,
+    Practice,
+    PracticeLink,
+    PracticeTranslation,
+    StakeholderRole,
+)
 from publishing.forms import VersionedFormMixin, VersionedModelForm, cap_length, unique_slug
 
 # The practice's categories, in the order the form shows them, as ticked boxes.
@@ -97,6 +104,27 @@ StakeholderRoleFormSet = forms.inlineformset_factory(
 )
 IndicatorFormSet = forms.inlineformset_factory(
     Practice, Indicator, form=IndicatorForm, extra=2, can_delete=True, can_delete_extra=False
+)
+
+
+class PracticeLinkForm(forms.ModelForm):
+    class Meta:
+        model = PracticeLink
+        fields = ["url", "title", "kind", "language", "position"]
+        widgets = {"url": forms.URLInput(attrs={"placeholder": "https://"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Another language")), *settings.LANGUAGES]
+
+
+PracticeLinkFormSet = forms.inlineformset_factory(
+    Practice,
+    PracticeLink,
+    form=PracticeLinkForm,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,
 )
 
 

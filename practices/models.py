@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from practices.links import PracticeLink
 from practices.names import localised
 from publishing.workflow import (
     InvalidTransition,
@@ -30,6 +31,7 @@ __all__ = [
     "InvalidTransition",
     "Practice",
     "PracticeTranslation",
+    "PracticeLink",
     "Programme",
     "StakeholderRole",
     "Status",

@@ -303,6 +303,7 @@ def published_practice(slug: str, *related) -> Practice:
         .prefetch_related(
             *(taxonomy.path for taxonomy in dimensions.taxonomies()),
             "indicators",
+            "links",
             Prefetch(
                 "roles",
                 queryset=StakeholderRole.objects.select_related("stakeholder").order_by(

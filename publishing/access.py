@@ -81,6 +81,11 @@ def organisations_for(user) -> QuerySet[Stakeholder]:
     return Stakeholder.objects.filter(pk__in=organisation_ids_of(user))
 
 
+def can_edit_organisation(user, organisation: Stakeholder) -> bool:
+    """An organisation's own settings (its contact address): its members and coordinators."""
+    return is_coordinator(user) or organisation.pk in organisation_ids_of(user)
+
+
 def can_file_work(user) -> bool:
     return organisations_for(user).exists()
 
@@ -126,6 +131,14 @@ def can_edit(user, record) -> bool:
 def can_see_history(user, record) -> bool:
     """The versions of a record are its organisation's and the coordinators' business."""
     return is_coordinator(user) or record.organisation_id in organisation_ids_of(user)
+
+
+def kept_for_organisations(records: QuerySet, user) -> QuerySet:
+    """Rows kept for organisations (`organisation`), such as visitors' messages: all of them
+    for coordinators, their organisations' for partners, none for anyone else."""
+    if is_coordinator(user):
+        return records.all()
+    return records.filter(organisation_id__in=organisation_ids_of(user))
 
 
 def _get_for_user(model, request: HttpRequest, slug: str, write: bool):

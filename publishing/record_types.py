@@ -15,7 +15,12 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from events.forms import EventForm, ParticipantCountFormSet
 from events.models import Event
-from practices.forms import IndicatorFormSet, PracticeForm, StakeholderRoleFormSet
+from practices.forms import (
+    IndicatorFormSet,
+    PracticeForm,
+    PracticeLinkFormSet,
+    StakeholderRoleFormSet,
+)
 from practices.models import Practice
 from publishing.access import get_event_for_user, get_practice_for_user
 
@@ -46,6 +51,7 @@ PRACTICES = RecordType(
     formsets=(
         ("roles", StakeholderRoleFormSet, _("Stakeholders and their roles")),
         ("indicators", IndicatorFormSet, _("Indicators")),
+        ("links", PracticeLinkFormSet, _("Links: press, videos, reports")),
     ),
     public_template="practices/practice_detail.html",
     context_name="practice",

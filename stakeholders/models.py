@@ -29,6 +29,16 @@ class Stakeholder(models.Model):
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Where visitors' messages about its practices go (contact/): never shown on a page, in
+    # the API, the exports or the open data, so that it cannot be harvested.
+    contact_email = models.EmailField(
+        _("contact address (never published)"),
+        blank=True,
+        help_text=_(
+            "Messages from visitors about this organisation's practices are sent here. "
+            "It is never shown on the site."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

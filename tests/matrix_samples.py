@@ -219,6 +219,25 @@ class Samples:
             Case(MISSING, {"slug": "no-such-event", "fmt": "csv"}, MISSING),
         ]
 
+    def _contact_request(self):
+        """A visitor's message about ASTICUDE's published practice, sent to ASTICUDE."""
+        from contact.models import ContactRequest
+
+        contact, _created = ContactRequest.objects.get_or_create(
+            practice=self.practices[Status.PUBLISHED],
+            organisation=self.asticude,
+            defaults={
+                "name": "Visitor",
+                "email": "visitor@example.org",
+                "city": "Oujda",
+                "country": "MA",
+                "message": "How did you start?",
+                "language": "en",
+                "sent_to": ContactRequest.SentTo.ORGANISATION,
+            },
+        )
+        return [Case("asticude", {"pk": contact.pk}), Case(MISSING, {"pk": 999999}, MISSING)]
+
 
 @pytest.fixture
 def samples(asticude, acpp, theme, partner, outsider) -> Samples:

@@ -227,6 +227,20 @@ TABLE: dict[str, Row] = {
         EVERYONE_405,
     ),
     "accessibility": Row("none", EVERYONE_200, EVERYONE_405),
+    # B, links and contact: a published practice's contact form, for everyone (the matrix's
+    # POST lacks the form's fields: refused, 400, nothing stored); visitors' messages, for
+    # coordinators and the partners of the lead organisation (ASTICUDE).
+    "contact:form": Row("practice", (PUBLISHED_ONLY,) * 4, (by_status(404, published=400),) * 4),
+    "contact:requests": Row("none", (LOGIN, 200, 200, 200), EVERYONE_405),
+    "contact:request": Row(
+        "contact_request", (LOGIN, by_case(200), 404, by_case(200)), EVERYONE_405
+    ),
+    # An organisation's contact address: its members and the coordinators.
+    "contact:address": Row(
+        "stakeholder",
+        (LOGIN, by_case(200), by_case(403), by_case(200)),
+        (LOGIN, by_case(302), by_case(403), by_case(302)),
+    ),
 }
 
 

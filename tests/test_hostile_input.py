@@ -38,7 +38,7 @@ def practice_form(organisation, **changes) -> dict:
         "language": "en",
         "summary": "A desk where newcomers find their way.",
         "country": "MA",
-        **empty_formsets("roles", "indicators"),
+        **empty_formsets("roles", "indicators", "links"),
         **changes,
     }
 

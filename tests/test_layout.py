@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ["nador_portal", "stakeholders", "practices", "events", "search", "publishing"]
 APPS += ["reports", "demo", "perf", "api"]
 APPS += ["attachments"]
+APPS += ["contact"]
 MAX_LINES = 500
 
 

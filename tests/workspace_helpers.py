@@ -6,7 +6,12 @@ from __future__ import annotations
 from django.test import Client
 
 from events.forms import EventForm, ParticipantCountFormSet
-from practices.forms import IndicatorFormSet, PracticeForm, StakeholderRoleFormSet
+from practices.forms import (
+    IndicatorFormSet,
+    PracticeForm,
+    PracticeLinkFormSet,
+    StakeholderRoleFormSet,
+)
 from tests.conftest import sign_in
 
 
@@ -57,6 +62,7 @@ def practice_data(practice, user, **changes) -> dict:
     formsets = [
         StakeholderRoleFormSet(instance=practice, prefix="roles"),
         IndicatorFormSet(instance=practice, prefix="indicators"),
+        PracticeLinkFormSet(instance=practice, prefix="links"),
     ]
     return {**post_data(form, formsets), **changes}
 

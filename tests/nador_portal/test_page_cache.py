@@ -206,3 +206,11 @@ def test_the_data_page_says_the_files_are_ready_once_they_are_built(client, sett
     page = client.get("/en/data/")
     assert page["X-Page-Cache"] == "miss"
     assert "The files are being prepared." not in page.content.decode()
+
+
+def test_a_practice_page_with_its_contact_link_is_served_from_the_cache(client, asticude):
+    practice = make_practice(asticude, "Welcome desk of Nador")
+    assert client.get(practice.get_absolute_url())["X-Page-Cache"] == "miss"
+    page = client.get(practice.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    assert "/contact/" in page.content.decode()

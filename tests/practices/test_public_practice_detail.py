@@ -88,15 +88,17 @@ def test_the_practice_page_keeps_a_constant_number_of_queries(
     client, kb, asticude, django_assert_max_num_queries
 ):
     cafes = kb["cafes"]
-    with django_assert_max_num_queries(16):  # with its translations and theirs, its files
+    # With its translations and theirs, its files, its links and the cities that asked.
+    with django_assert_max_num_queries(18):
         client.get(cafes.get_absolute_url())
     for number in range(15):
         StakeholderRole.objects.create(
             practice=cafes, stakeholder=make_stakeholder(f"Partner {number}"), role="partner"
         )
         Indicator.objects.create(practice=cafes, label=f"Indicator {number}", target=10)
+        cafes.links.create(url=f"https://example.org/{number}", title=f"Article {number}")
         make_event(asticude, f"Event {number}").practices.add(cafes)
         make_practice(asticude, f"Related {number}").themes.set(cafes.themes.all())
-    with django_assert_max_num_queries(16):  # with its translations and theirs, its files
+    with django_assert_max_num_queries(18):
         response = client.get(cafes.get_absolute_url())
     assert response.status_code == 200

@@ -35,7 +35,7 @@ def new_practice_data(organisation, theme=None, **changes) -> dict:
         "language": "en",
         "summary": "A desk where newcomers find their way.",
         "country": "MA",
-        **empty_formsets("roles", "indicators"),
+        **empty_formsets("roles", "indicators", "links"),
     }
     if theme is not None:
         data["themes"] = [theme.pk]
