@@ -3,19 +3,19 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alerts.models import Subscription
 
 
 class SubscriptionForm(forms.Form):
     email = forms.EmailField(
-        label=_("Your e-mail address"),
+        label=pgettext_lazy("alerts", "Your e-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     frequency = forms.ChoiceField(
-        label=_("How often"),
+        label=pgettext_lazy("alerts", "How often"),
         choices=Subscription.Frequency.choices,
         initial=Subscription.Frequency.WEEKLY,
         widget=forms.RadioSelect,
@@ -23,7 +23,7 @@ class SubscriptionForm(forms.Form):
     # The honeypot: hidden by the stylesheet, so a person never fills it; a robot filling
     # every field does.
     website = forms.CharField(
-        label=_("Leave this field empty"),
+        label=pgettext_lazy("alerts", "Leave this field empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -35,5 +35,7 @@ class SubscriptionForm(forms.Form):
 
     def clean_website(self) -> str:
         if self.cleaned_data["website"]:
-            raise ValidationError(_("This field must be left empty."), code="honeypot")
+            raise ValidationError(
+                pgettext_lazy("alerts", "This field must be left empty."), code="honeypot"
+            )
         return ""

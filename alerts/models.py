@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A daily cron starts a few seconds later or earlier each day: a digest sent 23 h 59 min ago is
 # due, or every other day would be skipped.
@@ -48,31 +48,40 @@ class SubscriptionQuerySet(models.QuerySet):
 
 class Subscription(models.Model):
     class Frequency(models.TextChoices):
-        DAILY = "daily", _("Daily")
-        WEEKLY = "weekly", _("Weekly")
+        DAILY = "daily", pgettext_lazy("alerts", "Daily")
+        WEEKLY = "weekly", pgettext_lazy("alerts", "Weekly")
 
     PERIOD_DAYS = {Frequency.DAILY: 1, Frequency.WEEKLY: 7}
 
     # Random and secret: the signed links of the mails carry it (alerts/tokens.py). Not the
     # primary key, which SQLite may give again to a later subscription.
     key = models.CharField(max_length=64, unique=True, default=new_key, editable=False)
-    email = models.EmailField(_("e-mail address"), db_index=True)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    email = models.EmailField(pgettext_lazy("alerts", "e-mail address"), db_index=True)
+    language = models.CharField(
+        pgettext_lazy("alerts", "language"), max_length=8, choices=settings.LANGUAGES
+    )
     #: The list's filters as a query string, canonical (alerts/filters.py saved_filters):
     #: identical lists give identical strings, so that a digest is computed once for all.
-    filters = models.CharField(_("filters"), max_length=2000, blank=True)
+    filters = models.CharField(pgettext_lazy("alerts", "filters"), max_length=2000, blank=True)
     frequency = models.CharField(
-        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+        pgettext_lazy("alerts", "frequency"),
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.WEEKLY,
     )
-    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    last_sent_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("alerts", "asked at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(
+        pgettext_lazy("alerts", "confirmed at"), null=True, blank=True
+    )
+    last_sent_at = models.DateTimeField(
+        pgettext_lazy("alerts", "last digest sent at"), null=True, blank=True
+    )
 
     objects = SubscriptionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("e-mail alert")
-        verbose_name_plural = _("e-mail alerts")
+        verbose_name = pgettext_lazy("alerts", "e-mail alert")
+        verbose_name_plural = pgettext_lazy("alerts", "e-mail alerts")
         indexes = [
             models.Index(fields=["confirmed_at", "last_sent_at"], name="alert_due"),
         ]

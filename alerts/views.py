@@ -14,8 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -47,7 +46,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     errors = errors_of(filterset)
     saved = saved_filters(filterset) if not errors else ""
     if len(saved) > MAX_FILTERS_LENGTH:
-        errors = [_("This list has too many filters for an alert. Remove some of them.")]
+        errors = [
+            pgettext("alerts", "This list has too many filters for an alert. Remove some of them.")
+        ]
     context = {
         "form": form,
         "filter_errors": errors,
@@ -83,12 +84,19 @@ def _throttled(request: HttpRequest, form: SubscriptionForm) -> dict | None:
         (
             address_limit(),
             client_ip(request),
-            _("Too many alert requests from this connection. Try again in %(minutes)d minutes."),
+            pgettext(
+                "alerts",
+                "Too many alert requests from this connection. Try again in %(minutes)d minutes.",
+            ),
         ),
         (
             email_limit(),
             form.cleaned_data["email"].casefold(),
-            _("Too many alert requests for this e-mail address. Try again in %(minutes)d minutes."),
+            pgettext(
+                "alerts",
+                "Too many alert requests for this e-mail address. "
+                "Try again in %(minutes)d minutes.",
+            ),
         ),
     ):
         if limit.hit(key) > limit.limit:
@@ -113,7 +121,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _invalid_link(request)
     if request.method == "POST":
         subscription.confirm()
-        messages.success(request, _("Your alert is confirmed."))
+        messages.success(request, pgettext("alerts", "Your alert is confirmed."))
         return redirect(link(subscription, "manage"))
     context = {"subscription": subscription, "labels": labels_of(subscription.filters)}
     return render(request, "alerts/confirm.html", context)
@@ -129,7 +137,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         subscription.delete()
         if request.POST.get("List-Unsubscribe") == "One-Click":
             # A mail client, not a person: a short answer, no page.
-            return HttpResponse(_("Unsubscribed."), content_type="text/plain; charset=utf-8")
+            return HttpResponse(
+                pgettext("alerts", "Unsubscribed."), content_type="text/plain; charset=utf-8"
+            )
         return redirect("alerts:unsubscribed")
     context = {
         "subscription": subscription,
@@ -155,7 +165,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         chosen = _chosen(request.POST.get("delete", ""), alerts)
         if chosen:
             Subscription.objects.filter(pk__in=[alert.pk for alert in chosen]).delete()
-            messages.success(request, _("Deleted."))
+            messages.success(request, pgettext("alerts", "Deleted."))
             return _after_deletion(anchor, [alert for alert in alerts if alert not in chosen])
     for alert in alerts:
         alert.labels = labels_of(alert.filters)
