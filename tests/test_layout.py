@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["nador_portal", "stakeholders", "practices", "events", "search", "publishing"]
 APPS += ["reports", "demo", "perf", "api"]
+APPS += ["alerts"]
 MAX_LINES = 500
 
 

@@ -234,4 +234,3 @@ def test_the_categories_file_gives_each_code_its_name_in_every_language(
     level = found[("level", "local")]
     assert (level["name_en"], level["name_fr"]) == ("Local", "Local")
     assert level["name_ar"] and level["name_ar"] != "Local"
-
