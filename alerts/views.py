@@ -61,7 +61,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         refused = _throttled(request, form)
         if refused is not None:
-            return render(request, "alerts/subscribe.html", context, status=429, headers=refused)
+            response = render(request, "alerts/subscribe.html", context, status=429)
+            response["Retry-After"] = refused
+            return response
         subscription = Subscription.objects.create(
             email=form.cleaned_data["email"],
             language=get_language(),
@@ -78,8 +80,8 @@ def _list_url(params) -> str:
     return reverse("practices:list") + (f"?{query}" if query else "")
 
 
-def _throttled(request: HttpRequest, form: SubscriptionForm) -> dict | None:
-    """Past a limit, the form says so and the headers of a 429 are returned."""
+def _throttled(request: HttpRequest, form: SubscriptionForm) -> str | None:
+    """Past a limit, the form says so and the 429's Retry-After is returned."""
     for limit, key, message in (
         (
             address_limit(),
@@ -101,7 +103,7 @@ def _throttled(request: HttpRequest, form: SubscriptionForm) -> dict | None:
     ):
         if limit.hit(key) > limit.limit:
             form.add_error(None, message % {"minutes": limit.retry_after_minutes()})
-            return {"Retry-After": str(limit.retry_after())}
+            return str(limit.retry_after())
     return None
 
 
