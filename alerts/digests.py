@@ -79,7 +79,7 @@ def send_due(now: datetime) -> Report:
     """Send the digests due at `now`; delete the requests never confirmed."""
     report = Report()
     report.deleted_requests, _ = Subscription.objects.stale_requests(now).delete()
-    due = Subscription.objects.due(now).order_by("filters", "language", "pk").iterator(2000)
+    due = Subscription.objects.due(now).order_by("filters", "language", "pk")
     connection = get_connection()
     for (_filters, language), group in groupby(due, key=lambda s: (s.filters, s.language)):
         group = list(group)

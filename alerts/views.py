@@ -25,6 +25,7 @@ from alerts.models import Subscription
 from alerts.tokens import subscription_for
 from nador_portal.client import client_ip
 from nador_portal.throttle import Limit
+from practices.feeds import filter_labels
 
 HOUR = 60 * 60
 MAX_FILTERS_LENGTH = Subscription._meta.get_field("filters").max_length
@@ -70,7 +71,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             filters=saved,
             frequency=form.cleaned_data["frequency"],
         )
-        send_confirmation(request, subscription, labels_of(saved))
+        send_confirmation(request, subscription, filter_labels(filterset))
         return redirect("alerts:sent")
     return render(request, "alerts/subscribe.html", context, status=400 if form.is_bound else 200)
 
