@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.http import HttpRequest
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -25,8 +26,13 @@ def link(subscription: Subscription, purpose: str) -> str:
         return reverse(f"alerts:{purpose}", kwargs={"token": make_token(subscription, purpose)})
 
 
+def _text(template: str, context: dict) -> str:
+    """A plain-text part: nothing escaped (the reader would see &lt;), for a text/plain part."""
+    return get_template(template).template.render(Context(context, autoescape=False))
+
+
 def _subject(template: str, context: dict) -> str:
-    return " ".join(render_to_string(template, context).split())
+    return " ".join(_text(template, context).split())
 
 
 def send_confirmation(request: HttpRequest, subscription: Subscription, labels: list[str]) -> int:
@@ -42,7 +48,7 @@ def send_confirmation(request: HttpRequest, subscription: Subscription, labels: 
     }
     with translation.override(subscription.language):
         subject = _subject("alerts/emails/confirm_subject.txt", context)
-        body = render_to_string("alerts/emails/confirm_body.txt", context)
+        body = _text("alerts/emails/confirm_body.txt", context)
     return send_mail(subject, body, None, [subscription.email])
 
 
@@ -60,7 +66,7 @@ def digest_message(subscription: Subscription, context: dict) -> EmailMultiAlter
     }
     message = EmailMultiAlternatives(
         subject=_subject("alerts/emails/digest_subject.txt", context),
-        body=render_to_string("alerts/emails/digest_body.txt", context),
+        body=_text("alerts/emails/digest_body.txt", context),
         to=[subscription.email],
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",

@@ -172,3 +172,14 @@ def test_an_alert_whose_theme_was_deleted_sends_nothing(
     Theme.objects.filter(pk=theme.pk).delete()
     send_alerts()
     assert mailoutbox == []
+
+
+def test_the_text_part_is_plain_and_the_html_part_escaped(
+    confirmed, asticude, theme, coordinator, mailoutbox
+):
+    published(asticude, "Cafe & <Friends>", theme, coordinator)
+    send_alerts()
+    [mail] = mailoutbox
+    assert "Cafe & <Friends>" in mail.body
+    html, _mimetype = mail.alternatives[0]
+    assert "Cafe &amp; &lt;Friends&gt;" in html and "<Friends>" not in html
