@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     # Documents and images of practices and events (attachments/models.py).
     "attachments",
     "contact",
+    "alerts",
     "demo",
 ]
 # The benchmark, its data generator and the load test (`make bench`, `make loadtest`):
@@ -201,6 +202,11 @@ CONTACT_ADDRESS_LIMIT = env_int("CONTACT_ADDRESS_LIMIT", 5)
 CONTACT_PRACTICE_LIMIT = env_int("CONTACT_PRACTICE_LIMIT", 20)
 CONTACT_MIN_FILL_SECONDS = env_int("CONTACT_MIN_FILL_SECONDS", 5)
 CONTACT_RETENTION_DAYS = env_int("CONTACT_RETENTION_DAYS", 365)
+# E-mail alerts (alerts/): subscription requests an hour per address and per e-mail address, and
+# the days a request waits for its confirmation before it is deleted (`send_alerts`).
+ALERTS_ADDRESS_LIMIT = env_int("ALERTS_ADDRESS_LIMIT", 10)
+ALERTS_EMAIL_LIMIT = env_int("ALERTS_EMAIL_LIMIT", 3)
+ALERTS_CONFIRM_DAYS = env_int("ALERTS_CONFIRM_DAYS", 3)
 
 # A second factor (TOTP app, or a one-time recovery code) is asked of coordinators and
 # superusers after their password; partners may turn it on. Off by default with DEBUG, so that
@@ -275,6 +281,11 @@ if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
 
 # The portal's name, translated unless the environment names it.
 SITE_NAME = env_str("SITE_NAME") or _("Nador partners' portal")
+# The portal's public address, for links in mails sent with no request to read it from (the
+# alerts' digests, sent by cron).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")) or "/" in SITE_URL.split("://", 1)[1]:
+    raise ImproperlyConfigured("SITE_URL must look like 'https://portal.example.org'")
 
 # Demo accounts made by `load_demo`; never used unless that command runs.
 # The README publishes the default: the check demo.E001 refuses production while a demo account

@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("", include("practices.urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("events/", include("events.urls")),
+    path("alerts/", include("alerts.urls")),
     path("numbers/", numbers, name="numbers"),
     path("data/", data_views.data, name="data"),
     path("data/datapackage.json", data_views.datapackage, name="datapackage"),

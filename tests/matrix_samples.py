@@ -238,6 +238,34 @@ class Samples:
         )
         return [Case("asticude", {"pk": contact.pk}), Case(MISSING, {"pk": 999999}, MISSING)]
 
+    def _alert_cases(self, purpose: str) -> list[Case]:
+        """An e-mail alert's signed link (a request waiting for its confirmation, or a
+        confirmed alert), and a forged one (C, e-mail alerts)."""
+        from django.utils import timezone
+
+        from alerts.models import Subscription
+        from alerts.tokens import make_token
+
+        alert = Subscription.objects.create(
+            email="reader@example.org",
+            language="en",
+            confirmed_at=None if purpose == "confirm" else timezone.now(),
+        )
+        token = make_token(alert, purpose)
+        return [
+            Case("valid", {"token": token}),
+            Case(MISSING, {"token": token[:-2] + ("xx" if token[-2:] != "xx" else "yy")}, MISSING),
+        ]
+
+    def _alert_confirm(self):
+        return self._alert_cases("confirm")
+
+    def _alert_unsubscribe(self):
+        return self._alert_cases("unsubscribe")
+
+    def _alert_manage(self):
+        return self._alert_cases("manage")
+
 
 @pytest.fixture
 def samples(asticude, acpp, theme, partner, outsider) -> Samples:

@@ -241,6 +241,15 @@ TABLE: dict[str, Row] = {
         (LOGIN, by_case(200), by_case(403), by_case(200)),
         (LOGIN, by_case(302), by_case(403), by_case(302)),
     ),
+    # C, e-mail alerts: public pages; the links of the mails are signed tokens, a forged one a
+    # 404. The matrix's POST has no e-mail address (400) and no alert to delete (400); the
+    # unsubscribe address takes a POST without CSRF token (RFC 8058) and deletes the alert.
+    "alerts:subscribe": Row("none", EVERYONE_200, (400, 400, 400, 400)),
+    "alerts:sent": Row("none", EVERYONE_200, EVERYONE_405),
+    "alerts:confirm": Row("alert_confirm", (by_case(200),) * 4, (by_case(302),) * 4),
+    "alerts:unsubscribe": Row("alert_unsubscribe", (by_case(200),) * 4, (by_case(302),) * 4),
+    "alerts:unsubscribed": Row("none", EVERYONE_200, EVERYONE_405),
+    "alerts:manage": Row("alert_manage", (by_case(200),) * 4, (by_case(400),) * 4),
 }
 
 

@@ -16,6 +16,7 @@ APPS = ["nador_portal", "stakeholders", "practices", "events", "search", "publis
 APPS += ["reports", "demo", "perf", "api"]
 APPS += ["attachments"]
 APPS += ["contact"]
+APPS += ["alerts"]
 MAX_LINES = 500
 
 
