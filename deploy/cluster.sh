@@ -102,6 +102,9 @@ PROXY_COUNT=1
 SECURE_PROXY_SSL_HEADER=1
 OPEN_DATA_ACCEL_REDIRECT=/open-data-files/
 OPEN_DATA_ROOT=$DIR/open-data
+MEDIA_ROOT=$DIR/media
+ATTACHMENT_ACCEL_REDIRECT=/media/
+SITE_URL=https://127.0.0.1:$HTTPS_PORT
 STATIC_ROOT=$ROOT/staticfiles
 CLUSTER_URL=https://127.0.0.1:$HTTPS_PORT
 CLUSTER_APP_URLS="http://127.0.0.1:$APP1_PORT http://127.0.0.1:$APP2_PORT"
@@ -162,6 +165,7 @@ start_nginx() {
     sed -e "s#@RUN@#$RUN#g" -e "s#@APP1@#$APP1_PORT#g" -e "s#@APP2@#$APP2_PORT#g" \
         -e "s#@HTTP@#$HTTP_PORT#g" -e "s#@HTTPS@#$HTTPS_PORT#g" \
         -e "s#@STATIC@#$ROOT/staticfiles#g" -e "s#@OPEN_DATA@#$DIR/open-data#g" \
+        -e "s#@MEDIA@#$DIR/media#g" \
         "$ROOT/deploy/nginx.conf.template" >"$RUN/nginx.conf"
     if [ -s "$RUN/nginx.pid" ] && kill -0 "$(cat "$RUN/nginx.pid")" 2>/dev/null; then
         nginx -c "$RUN/nginx.conf" -p "$RUN" -s reload
@@ -174,7 +178,7 @@ start_nginx() {
 start() {
     command -v redis-server >/dev/null || { say "cluster: redis-server is missing (apt-get install redis-server)"; exit 1; }
     command -v nginx >/dev/null || { say "cluster: nginx is missing (apt-get install nginx)"; exit 1; }
-    mkdir -p "$RUN" "$DIR/open-data"
+    mkdir -p "$RUN" "$DIR/open-data" "$DIR/media"
     start_postgres
     start_redis
     write_env
