@@ -43,16 +43,6 @@ def saved_filters(filterset: PracticeFilter) -> str:
     return query.urlencode()
 
 
-def errors_of(filterset: PracticeFilter) -> list[str]:
-    """What is wrong with the filters, as the list says it."""
-    if filterset.is_valid():
-        return []
-    return [
-        f"{filterset.form.fields[name].label}: {' '.join(messages)}"
-        for name, messages in filterset.errors.items()
-    ]
-
-
 def labels_of(saved: str) -> list[str]:
     """The filters of an alert in words (in the active language), as the list's chips say
     them: "Health", "Morocco", "“water”"."""

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alerts.emails import link, send_confirmation
-from alerts.filters import chips, errors_of, filterset_of, labels_of, list_filters, saved_filters
+from alerts.filters import chips, filterset_of, labels_of, list_filters, saved_filters
 from alerts.forms import SubscriptionForm
 from alerts.models import Subscription
 from alerts.tokens import subscription_for
@@ -44,7 +44,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     params = list_filters(request.GET)
     filterset = filterset_of(params)
     form = SubscriptionForm(request.POST if request.method == "POST" else None)
-    errors = errors_of(filterset)
+    errors = filterset.error_messages()
     saved = saved_filters(filterset) if not errors else ""
     if len(saved) > MAX_FILTERS_LENGTH:
         errors = [

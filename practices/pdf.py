@@ -20,7 +20,7 @@ from nador_portal.pdf import pdf_response, render_pdf
 from nador_portal.throttle import Limit
 from practices.languages import localise
 from practices.models import Practice
-from practices.views import PDF_LIST_LIMIT, _errors, _ordered, _sort, published_practice
+from practices.views import PDF_LIST_LIMIT, _ordered, _sort, published_practice
 from search.filters import PracticeFilter
 
 LIST_LIMIT = PDF_LIST_LIMIT
@@ -56,7 +56,7 @@ def list_pdf(request: HttpRequest) -> HttpResponse:
         "practices": practices,
         "total": total,
         "limit": LIST_LIMIT,
-        "errors": _errors(filterset),
+        "errors": filterset.error_messages(),
         "query": search_text,
         "page_url": request.build_absolute_uri(
             f"{reverse('practices:list')}?{request.GET.urlencode()}".rstrip("?")

@@ -124,7 +124,7 @@ def _render_list(request, params: QueryDict, template: str, context: dict) -> Ht
     base = context.get("theme")
     context |= {
         "filterset": filterset,
-        "errors": _errors(filterset),
+        "errors": filterset.error_messages(),
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "facets": _facets_with_urls(facets, params, base),
@@ -163,15 +163,6 @@ def _redirect_to_page(request: HttpRequest, number: int) -> HttpResponse:
     else:
         query["page"] = str(number)
     return redirect(f"{request.path}?{query.urlencode()}".rstrip("?"))
-
-
-def _errors(filterset: PracticeFilter) -> list[str]:
-    if filterset.is_valid():
-        return []
-    return [
-        f"{filterset.form.fields[name].label}: {' '.join(messages)}"
-        for name, messages in filterset.errors.items()
-    ]
 
 
 def _sort_options(searching: bool) -> list[tuple[str, str]]:

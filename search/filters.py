@@ -74,3 +74,12 @@ class PracticeFilter(django_filters.FilterSet):
         if not self.is_valid():
             return ""
         return clean_query(self.form.cleaned_data.get("q") or "")
+
+    def error_messages(self) -> list[str]:
+        """What is wrong with the filters, each with the filter's label, as the lists say it."""
+        if self.is_valid():
+            return []
+        return [
+            f"{self.form.fields[name].label}: {' '.join(messages)}"
+            for name, messages in self.errors.items()
+        ]
