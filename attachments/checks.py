@@ -19,7 +19,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from nador_portal.zip_bounds import ZipRefused, open_bounded
 
@@ -176,6 +176,10 @@ def _too_many_pixels() -> ValidationError:
 def _decoded(content: bytes) -> Image.Image:
     """The pixels, upright; the header's size is checked before any pixel is decoded."""
     limit = settings.ATTACHMENT_MAX_IMAGE_PIXELS
+    # WeasyPrint (the PDFs) turns on Pillow's loading of truncated images for the whole
+    # process when it is imported: a cut upload would then be accepted, padded with grey.
+    # The portal's own images are whole, so strict decoding harms no PDF.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

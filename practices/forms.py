@@ -112,6 +112,15 @@ class PracticeLinkForm(forms.ModelForm):
         model = PracticeLink
         fields = ["url", "title", "kind", "language", "position"]
         widgets = {"url": forms.URLInput(attrs={"placeholder": "https://"})}
+        # Labels of their own: on the practice's form, a second "Title" or "Language" would be
+        # announced by a screen reader exactly like the practice's.
+        labels = {
+            "url": _("Address of the link"),
+            "title": _("Title of the link"),
+            "kind": _("Kind of link"),
+            "language": _("Language of the link"),
+            "position": _("Order of the link"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ unpublished: one practice in each other status, with the dialogue theme in MA.
 
 from datetime import date
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from practices.models import (
@@ -25,6 +26,7 @@ from practices.models import (
     TargetGroup,
     Theme,
 )
+from practices.reference import load_reference_data
 from search import fulltext
 from tests.conftest import make_practice, make_stakeholder
 
@@ -32,6 +34,9 @@ UNPUBLISHED = [Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.
 
 
 def build(asticude, acpp) -> dict:
+    # The objectives, principles and levels come from a data migration, which a
+    # transactional test run before this one (a browser test) may have emptied.
+    load_reference_data(django_apps)
     dialogue = Theme.objects.create(name="Intercultural dialogue", slug="dialogue")
     media = Theme.objects.create(name="Public discourse and media", slug="media")
     inclusion = Theme.objects.create(name="Social inclusion", slug="inclusion")

@@ -112,5 +112,12 @@ def test_a_damaged_image_is_refused():
     assert refusal(checks.check_image, content, "cut.png").code == "damaged"
 
 
+def test_a_cut_image_is_refused_even_after_weasyprint_relaxed_pillow():
+    import weasyprint  # noqa: F401  (its import turns on the loading of truncated images)
+
+    content = files.image_bytes()[:60]
+    assert refusal(checks.check_image, content, "cut.png").code == "damaged"
+
+
 def test_an_empty_file_is_refused():
     assert refusal(checks.check_document, b"", "empty.pdf").code == "empty"
