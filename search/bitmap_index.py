@@ -30,7 +30,7 @@ from django.db.models.expressions import RawSQL
 
 from practices.models import Practice
 from publishing.workflow import Status
-from search import dimensions
+from search import dimensions, word_bits
 
 TABLE = "practices_facet_bitmap"
 EVERYTHING = ""  # the dimension of the bitmap of all published practices
@@ -108,7 +108,26 @@ def _labels_sql() -> tuple[str, list]:
 # from the GIN index by the SQL function practice_search_bits (migration search 0003),
 # the words matched in every language as the list matches them (search/fulltext.py).
 # No status condition: the bitmap is ANDed with that of the published practices.
-SEARCH_BITS_SQL = "SELECT practice_search_bits(nador_query(%s), length(f0.bits)) AS bits FROM f0"
+# With the common words stored (search/word_bits.py), the query is read as a formula of
+# its words instead.
+SEARCH_BITS = "practice_search_bits(nador_query(%s), length(f0.bits))"
+
+
+def _search_bits(search: str) -> tuple[list[str], str, list]:
+    """(CTEs, expression, params) of the bitmap of the practices matching `search`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT nador_query(%s)::text, EXISTS (SELECT 1 FROM {TABLE} WHERE dimension = %s)",
+            [search, word_bits.LEXEMES],
+        )
+        query, stored = cursor.fetchone()
+    try:
+        formula = word_bits.parse(query) if stored else None
+    except word_bits.Unsupported:
+        formula = None
+    if formula is None:
+        return [], SEARCH_BITS, [search]
+    return word_bits.bits_sql(formula, TABLE)
 
 
 def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
@@ -117,8 +136,10 @@ def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
     prefix = f"WITH f0 AS MATERIALIZED (SELECT bits FROM {TABLE} WHERE dimension = ''), "
     base = "f0.bits"
     if search:
-        prefix += f"q AS MATERIALIZED ({SEARCH_BITS_SQL}), "
-        params.append(search)
+        ctes, bits, search_params = _search_bits(search)
+        prefix += "".join(f"{cte}, " for cte in ctes)
+        prefix += f"q AS MATERIALIZED (SELECT {bits} AS bits FROM f0), "
+        params += search_params
         base = "f0.bits & (SELECT bits FROM q)"
     selections = [f"{base} AS s", "f0.bits & ~f0.bits AS zero"]
     for n, dimension in enumerate(chosen):
@@ -144,7 +165,7 @@ def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
     count = f"bit_count(b.bits & {selection})" if chosen or search else "b.n"
     params += [d.name for d in chosen]
     # Dimensions whose options are not their stored values (years) add their own rows.
-    own_rows, own_params, skipped = [], [], [EVERYTHING]
+    own_rows, own_params, skipped = [], [], [EVERYTHING, word_bits.LEXEMES]
     for dimension in dimensions.DIMENSIONS:
         rows = dimension.index_rows(TABLE, under_the_others(dimension.name))
         if rows is not None:
@@ -234,6 +255,7 @@ def refresh_all() -> int:
             "(%s, %s, %s::bit varying, 0)",
             rows,
         )
+        word_bits.write_common_words(cursor, TABLE, EVERYTHING, _published().count())
         _rank(cursor)
     return len(rows) - 1
 
@@ -291,7 +313,13 @@ def refresh_practices(ids: Iterable[int]) -> None:
             f"WHERE bit_count({part} & %s::bit varying) > 0",
             [mask, mask, mask],
         )
-        bitmaps = _bitmaps(_published(Q(pk__in=ids)), length // 8)
+        published = _published(Q(pk__in=ids))
+        bitmaps = _bitmaps(published, length // 8)
+        # The stored common words these practices contain (search/word_bits.py).
+        for practice_id, dimension, word in word_bits.word_pairs(
+            cursor, TABLE, list(published.values_list("pk", flat=True))
+        ):
+            bitmaps[(dimension, word)][practice_id >> 3] |= 0x80 >> (practice_id & 7)
         cursor.execute(f"SELECT dimension, value FROM {TABLE}")
         missing = set(bitmaps) - set(cursor.fetchall())
         _execute_pages(
