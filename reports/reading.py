@@ -11,6 +11,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -76,7 +78,7 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
     """The header and rows of an uploaded CSV or XLSX, or ImportFileError."""
     if len(content) > max_bytes():
         raise ImportFileError(too_big(len(content)))
-    if not content.strip():
+    if not content or content.isspace():  # strip() would copy the whole file
         raise ImportFileError(_("The file is empty."))
     name = filename.lower()
     if content.startswith(b"PK\x03\x04"):
@@ -147,26 +149,57 @@ def _read_utf16(content: bytes) -> Sheet:
 
 
 def _read_csv(content: bytes) -> Sheet:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _(
-                "The file is not encoded in UTF-8 (unreadable byte at position %(position)d). "
-                "Save it as “CSV UTF-8” and upload it again."
-            )
-            % {"position": error.start}
-        ) from None
-    return _read_csv_text(text)
+    return _read_csv_lines(_utf8_lines(content))
 
 
 def _read_csv_text(text: str) -> Sheet:
+    return _read_csv_lines(io.StringIO(text, newline=""))
+
+
+#: A CSV is decoded this many bytes at a time (up to the end of a line): a whole file
+#: decoded at once, then split into lines by io.StringIO, costs up to four bytes per
+#: character of the file (io.StringIO keeps UCS-4), on top of the file itself.
+DECODE_CHUNK = 1 << 20
+
+
+#: A line as io.StringIO(text, newline="") splits them: ended by \n, \r\n or \r.
+LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _utf8_lines(content: bytes):
+    """The lines of a UTF-8 file, as io.StringIO(text, newline="") gives them, decoded a
+    chunk at a time. A chunk ends after a newline byte, which is never part of a longer
+    UTF-8 sequence, so an unreadable byte's position is the one a decoding of the whole
+    file would give."""
+    start = len(codecs.BOM_UTF8) if content.startswith(codecs.BOM_UTF8) else 0
+    body = memoryview(content)[start:]
+    offset = 0
+    while offset < len(body):
+        end = content.find(b"\n", start + offset + DECODE_CHUNK) - start
+        end = len(body) if end < 0 else end + 1
+        try:
+            text = str(body[offset:end], "utf-8")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                _(
+                    "The file is not encoded in UTF-8 (unreadable byte at position "
+                    "%(position)d). Save it as “CSV UTF-8” and upload it again."
+                )
+                % {"position": offset + error.start}
+            ) from None
+        for line in LINE.finditer(text):
+            yield line.group()
+        offset = end
+
+
+def _read_csv_lines(lines) -> Sheet:
+    lines = iter(lines)
+    header = next(lines, "")
     # The header decides the separator: a comma, or the semicolon or tab that spreadsheet
     # programs write in some languages.
-    header = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=header.count)
+    delimiter = max(",;\t", key=header.split("\n", 1)[0].count)
     _check_column_count(header.count(delimiter) + 1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(itertools.chain([header], lines), delimiter=delimiter)
     try:
         return _sheet(reader)
     except csv.Error as error:

@@ -11,9 +11,11 @@ ValueError with the message of its row.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from practices.models import Indicator, StakeholderRole
@@ -61,9 +63,17 @@ def split_cell(value) -> list[str]:
     return [part.strip() for part in str(value).split(SEPARATOR) if part.strip()]
 
 
-def parse_roles(value, stakeholders: Lookup) -> list[tuple[Stakeholder, str]]:
+@functools.cache
+def role_codes(language: str | None) -> dict[str, str]:
+    """{code or label in `language`, casefolded: code}: made once per language, not for
+    each row."""
     roles = {code: code for code in StakeholderRole.Role.values}
     roles.update({str(label).casefold(): code for code, label in StakeholderRole.Role.choices})
+    return roles
+
+
+def parse_roles(value, stakeholders: Lookup) -> list[tuple[Stakeholder, str]]:
+    roles = role_codes(get_language())
     parsed, missing = [], []
     for part in split_cell(value):
         match = ROLE_PATTERN.match(part)
