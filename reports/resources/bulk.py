@@ -176,9 +176,10 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
         if dataset is None or self.key.column_name not in (dataset.headers or []):
             return
         keys = []
-        for row in dataset.dict:
+        # The key column alone: dataset.dict would make a dict of every row at once.
+        for value in dataset[self.key.column_name]:
             try:
-                keys.append(self.key.clean(row))
+                keys.append(self.key.clean({self.key.column_name: value}))
             except ValueError:
                 continue  # the row reports its own error
         resource.existing_links = links = {}
@@ -336,6 +337,10 @@ class BulkPracticeImport:
                         self.get_error_result_class()(error, row=row, number=number)
                     )
         finally:
+            for practice in practices:
+                # The row was kept to report it; held to the end, 10,000 rows' cells cost
+                # tens of MB.
+                practice.__dict__.pop("_import_row", None)
             practices.clear()
 
     def flush(self) -> None:

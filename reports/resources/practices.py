@@ -260,9 +260,11 @@ class PracticeResource(
         """django-import-export's skip_unchanged, with the links compared with the
         prefetched ones, and the roles and indicators too. The practice's own columns that
         changed are kept on it: bulk_update writes only those (and who changed it when)."""
+        # Let go of the practice's values as read before the row (its texts, several kB)
+        # once compared: the practice itself is kept to the end of the import.
+        before = instance.__dict__.pop("_import_original", None)
         if instance.pk is None or import_validation_errors:
             return False
-        before = instance._import_original
         instance._import_changed = {
             field.attribute
             for field in self._own_fields
