@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -210,13 +211,14 @@ def _plain(error: Exception) -> str:
 
 def run_import(
     kind: str,
-    content: bytes,
+    content: bytes | BinaryIO,
     filename: str,
     dry_run: bool,
     progress: Callable | None = None,
     user=None,
 ) -> ImportReport:
-    """Check and import a file; commit only when not a dry run and nothing is wrong."""
+    """Check and import a file (its bytes, or the file open for reading: read_sheet);
+    commit only when not a dry run and nothing is wrong."""
     resource = EXPORT_TYPES[kind].resource()
     report = ImportReport(kind=kind, dry_run=dry_run)
     try:

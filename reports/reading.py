@@ -15,6 +15,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import BinaryIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -74,27 +75,44 @@ class Sheet:
     row_numbers: list[int]
 
 
-def read_sheet(content: bytes, filename: str) -> Sheet:
-    """The header and rows of an uploaded CSV or XLSX, or ImportFileError."""
-    if len(content) > max_bytes():
-        raise ImportFileError(too_big(len(content)))
-    if not content or content.isspace():  # strip() would copy the whole file
+def read_sheet(content: bytes | BinaryIO, filename: str) -> Sheet:
+    """The header and rows of an uploaded CSV or XLSX, or ImportFileError. `content` is
+    the file's bytes or the file itself (read from its start): a CSV file is read a chunk
+    at a time, so that only its rows are held, not also its bytes."""
+    file = io.BytesIO(content) if isinstance(content, bytes | bytearray) else content
+    file.seek(0, io.SEEK_END)
+    size = file.tell()
+    file.seek(0)
+    if size > max_bytes():
+        raise ImportFileError(too_big(size))
+    if _blank(file):
         raise ImportFileError(_("The file is empty."))
     name = filename.lower()
-    if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content)
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _read_utf16(content)
-    if looks_like_utf16(content):
+    head = file.read(4096)
+    file.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(file.read())
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _read_utf16(file.read())
+    if looks_like_utf16(head):
         raise ImportFileError(
             _(
                 "This file is in UTF-16 without a byte order mark: save it as “CSV UTF-8” "
                 "and upload it again."
             )
         )
-    if name.endswith((".xlsx", ".xls", ".ods", ".zip")) or b"\x00" in content[:4096]:
+    if name.endswith((".xlsx", ".xls", ".ods", ".zip")) or b"\x00" in head:
         raise not_a_spreadsheet()
-    return _read_csv(content)
+    return _read_csv(file)
+
+
+def _blank(file: BinaryIO) -> bool:
+    """Whether the file holds nothing but white space, read a chunk at a time."""
+    blank = True
+    while blank and (chunk := file.read(DECODE_CHUNK)):
+        blank = chunk.isspace()
+    file.seek(0)
+    return blank
 
 
 def _check_row_count(count: int) -> None:
@@ -148,8 +166,8 @@ def _read_utf16(content: bytes) -> Sheet:
     return _read_csv_text(text)
 
 
-def _read_csv(content: bytes) -> Sheet:
-    return _read_csv_lines(_utf8_lines(content))
+def _read_csv(file: BinaryIO) -> Sheet:
+    return _read_csv_lines(_utf8_lines(file))
 
 
 def _read_csv_text(text: str) -> Sheet:
@@ -166,19 +184,25 @@ DECODE_CHUNK = 1 << 20
 LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
-def _utf8_lines(content: bytes):
-    """The lines of a UTF-8 file, as io.StringIO(text, newline="") gives them, decoded a
-    chunk at a time. A chunk ends after a newline byte, which is never part of a longer
-    UTF-8 sequence, so an unreadable byte's position is the one a decoding of the whole
-    file would give."""
-    start = len(codecs.BOM_UTF8) if content.startswith(codecs.BOM_UTF8) else 0
-    body = memoryview(content)[start:]
-    offset = 0
-    while offset < len(body):
-        end = content.find(b"\n", start + offset + DECODE_CHUNK) - start
-        end = len(body) if end < 0 else end + 1
+def _utf8_lines(file: BinaryIO):
+    """The lines of a UTF-8 file, as io.StringIO(text, newline="") gives them, read and
+    decoded a chunk at a time. A chunk is cut after a newline byte, which is never part
+    of a longer UTF-8 sequence, so an unreadable byte's position is the one a decoding of
+    the whole file would give (counted after the byte order mark, as "utf-8-sig" does)."""
+    offset, rest, first = 0, b"", True
+    while True:
+        block = file.read(DECODE_CHUNK)
+        if first and block.startswith(codecs.BOM_UTF8):
+            block = block[len(codecs.BOM_UTF8) :]
+        first = False
+        data = rest + block if rest else block
+        cut = data.rfind(b"\n") + 1 if block else len(data)
+        if not cut and block:
+            rest = data  # no end of line yet: read on
+            continue
+        piece, rest = data[:cut], data[cut:]
         try:
-            text = str(body[offset:end], "utf-8")
+            text = str(piece, "utf-8")
         except UnicodeDecodeError as error:
             raise ImportFileError(
                 _(
@@ -187,9 +211,12 @@ def _utf8_lines(content: bytes):
                 )
                 % {"position": offset + error.start}
             ) from None
+        del piece
         for line in LINE.finditer(text):
             yield line.group()
-        offset = end
+        offset += cut
+        if not block:
+            return
 
 
 def _read_csv_lines(lines) -> Sheet:
@@ -197,7 +224,7 @@ def _read_csv_lines(lines) -> Sheet:
     header = next(lines, "")
     # The header decides the separator: a comma, or the semicolon or tab that spreadsheet
     # programs write in some languages.
-    delimiter = max(",;\t", key=header.split("\n", 1)[0].count)
+    delimiter = max(",;\t", key=header.count)
     _check_column_count(header.count(delimiter) + 1)
     reader = csv.reader(itertools.chain([header], lines), delimiter=delimiter)
     try:

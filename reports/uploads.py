@@ -8,6 +8,7 @@ import re
 import secrets
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -18,29 +19,46 @@ def upload_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports"
 
 
-def keep_upload(content: bytes) -> dict:
-    """Store an upload under a random name, not reachable from the web (MEDIA_URL is not
-    served), and return what the session needs to find it and check it is unchanged."""
+#: Uploads are copied and hashed this many bytes at a time, never held whole.
+CHUNK = 1 << 20
+
+
+def keep_upload(upload: BinaryIO) -> dict:
+    """Store an upload (a file open for reading, copied from its start) under a random
+    name, not reachable from the web (MEDIA_URL is not served), and return what the
+    session needs to find it and check it is unchanged."""
     directory = upload_dir()
     directory.mkdir(parents=True, exist_ok=True)
     _remove_stale(directory)
     token = secrets.token_urlsafe(32)
-    (directory / f"{token}.upload").write_bytes(content)
-    return {"token": token, "sha256": hashlib.sha256(content).hexdigest()}
+    digest = hashlib.sha256()
+    upload.seek(0)
+    with (directory / f"{token}.upload").open("wb") as kept:
+        while chunk := upload.read(CHUNK):
+            digest.update(chunk)
+            kept.write(chunk)
+    return {"token": token, "sha256": digest.hexdigest()}
 
 
-def kept_upload(kept: dict) -> bytes | None:
+def kept_upload(kept: dict) -> BinaryIO | None:
+    """The kept upload, open for reading from its start (the caller closes it), if it is
+    the one checked by the dry run."""
     token = kept.get("token", "")
     if not TOKEN_PATTERN.match(token):
         return None
     path = upload_dir() / f"{token}.upload"
     try:
-        content = path.read_bytes()
+        file = path.open("rb")
     except OSError:
         return None
-    if hashlib.sha256(content).hexdigest() != kept.get("sha256"):
+    digest = hashlib.sha256()
+    while chunk := file.read(CHUNK):
+        digest.update(chunk)
+    if digest.hexdigest() != kept.get("sha256"):
+        file.close()
         return None
-    return content
+    file.seek(0)
+    return file
 
 
 def discard_upload(kept: dict) -> None:

@@ -32,13 +32,13 @@ def upload(request):
         return _render(request, form, status=400)
     kind = form.cleaned_data["kind"]
     upload = form.cleaned_data["file"]
-    content = upload.read()
-    report = run_import(kind, content, upload.name, dry_run=True, user=request.user)
+    # The uploaded file itself, not its bytes: a CSV is read a chunk at a time.
+    report = run_import(kind, upload, upload.name, dry_run=True, user=request.user)
     previous = request.session.pop(SESSION_KEY, None)
     if previous:
         discard_upload(previous)
     if report.ok:
-        request.session[SESSION_KEY] = {**keep_upload(content), "kind": kind, "name": upload.name}
+        request.session[SESSION_KEY] = {**keep_upload(upload), "kind": kind, "name": upload.name}
     return _render(request, ImportForm(initial={"kind": kind}), report)
 
 
@@ -47,15 +47,16 @@ def upload(request):
 def confirm(request):
     """Import the file checked by the dry run: every row in one transaction, or none."""
     kept = request.session.pop(SESSION_KEY, None)
-    content = kept_upload(kept) if kept else None
-    if content is None:
+    file = kept_upload(kept) if kept else None
+    if file is None:
         messages.error(request, _("There is no checked file to import any more: upload it again."))
         return redirect("reports:import")
-    discard_upload(kept)
-    if request.POST.get("action") == "cancel":
-        messages.info(request, _("Import cancelled: nothing was changed."))
-        return redirect("reports:import")
-    report = run_import(kept["kind"], content, kept["name"], dry_run=False, user=request.user)
+    with file:
+        discard_upload(kept)  # the open file is still read: it goes when closed
+        if request.POST.get("action") == "cancel":
+            messages.info(request, _("Import cancelled: nothing was changed."))
+            return redirect("reports:import")
+        report = run_import(kept["kind"], file, kept["name"], dry_run=False, user=request.user)
     if not report.ok:
         return _render(request, ImportForm(initial={"kind": kept["kind"]}), report, status=400)
     messages.success(request, report.summary())

@@ -22,11 +22,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind: str, path: Path, dry_run: bool, **options):
         try:
-            content = path.read_bytes()
+            # The open file, not its bytes: a CSV is read a chunk at a time.
+            file = path.open("rb")
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from None
         progress = ProgressBar(self.stderr._out)
-        report = run_import(kind, content, path.name, dry_run=dry_run, progress=progress)
+        with file:
+            report = run_import(kind, file, path.name, dry_run=dry_run, progress=progress)
         progress.finish()
         for problem in report.problems:
             self.stderr.write(str(problem))
