@@ -1,0 +1,135 @@
+"""The import scenario of issue 17: the portal's own export of N practices imported back,
+half of them updated (a changed title) and half new (a new slug), with their links,
+roles, indicators and translations as the export writes them; a dry run, then the import
+itself. Each runs `import_data` in a child process that reports its time, CPU time, SQL
+statements and peak RSS (`getrusage`): the figures of the command line, Django included.
+
+The import runs inside a transaction rolled back at the end, so that the bench data stay
+as they were and the scenario can be run again: everything the import does is measured
+(rows, history, search vectors, facet bits) but the final COMMIT.
+
+    PERF_TOOLS=1 manage.py bench_import --practices 10000
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import override_settings
+
+from perf import benchdata
+from practices.models import Practice
+from reports.exports import csv_lines, database_csv, rows
+from reports.resources.practices import PracticeResource
+
+#: The bench file is above the deployment's upload limits (IMPORT_MAX_ROWS guards the form).
+LIMITS = {"IMPORT_MAX_ROWS": 200_000, "IMPORT_MAX_BYTES": 4 * 2**30}
+CHANGED = " (imported)"
+
+
+def export_file(path: Path, practices: int) -> int:
+    """Write the export of the first `practices` practices (by id), every other one
+    renamed (an update) or given a new slug (a new practice); return the rows written."""
+    ids = list(
+        Practice.objects.exclude(slug__startswith=benchdata.IMPORT_PREFIX)
+        .order_by("id")
+        .values_list("id", flat=True)[:practices]
+    )
+    queryset = Practice.objects.filter(pk__in=ids).order_by("id")
+    resource_ = PracticeResource()
+    exported = Path(str(path) + ".export")
+    lines = database_csv(resource_, queryset)
+    with exported.open("wb") as out:
+        if lines is not None:
+            out.writelines(lines)
+        else:
+            for line in csv_lines(resource_.get_export_headers(), rows(resource_, queryset)):
+                out.write(line.encode())
+    csv.field_size_limit(2**30)
+    count = 0
+    with (
+        exported.open(encoding="utf-8-sig", newline="") as source,
+        path.open("w", encoding="utf-8", newline="") as out,
+    ):
+        reader, writer = csv.reader(source), csv.writer(out)
+        headers = next(reader)
+        writer.writerow(headers)
+        slug, title = headers.index("slug"), headers.index("title")
+        for count, row in enumerate(reader, start=1):
+            if count % 2:
+                row[title] = row[title][: 255 - len(CHANGED)] + CHANGED
+            else:
+                row[slug] = benchdata.IMPORT_PREFIX + row[slug]
+            writer.writerow(row)
+    exported.unlink()
+    return count
+
+
+def child(path: str, dry_run: bool) -> dict:
+    """Run `import_data` (in this process: the child) and report what it cost."""
+    statements = [0]
+
+    def count(execute, sql, params, many, context):
+        statements[0] += 1
+        return execute(sql, params, many, context)
+
+    load = os.getloadavg()[0]
+    began, cpu = time.perf_counter(), time.process_time()
+    options = ["--dry-run"] if dry_run else []
+    with override_settings(**LIMITS), connection.execute_wrapper(count):
+        try:
+            with transaction.atomic():
+                with open(os.devnull, "w") as quiet:
+                    call_command("import_data", "practices", path, *options, stdout=quiet)
+                transaction.set_rollback(True)  # the bench data stay as they were
+        except Exception as error:  # noqa: BLE001 - reported, never fatal to the run
+            return {"status": f"error: {error}"}
+    return {
+        "status": "ok",
+        "seconds": round(time.perf_counter() - began, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+        "statements": statements[0],
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "load_average": [round(load, 2), round(os.getloadavg()[0], 2)],
+    }
+
+
+def run_child(path: Path, dry_run: bool) -> dict:
+    command = [sys.executable, "manage.py", "bench_import", "--child", str(path)]
+    if dry_run:
+        command.append("--dry-run")
+    done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PERF_TOOLS": "1"},
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        return {"status": f"error: {done.stderr.strip().splitlines()[-1:]}"}
+    return json.loads(lines[-1])
+
+
+def run(practices: int, report=print) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "practices.csv"
+        written = export_file(path, practices)
+        size = path.stat().st_size
+        report(f"{written} rows ({size / 2**20:.0f} MB): half updated, half new")
+        results = {"rows": written, "file_mb": round(size / 2**20, 1)}
+        for name, dry_run in (("dry run", True), ("import", False)):
+            results[name] = run_child(path, dry_run)
+            report(f"{name}: {results[name]}")
+    return results

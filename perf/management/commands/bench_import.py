@@ -1,0 +1,27 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from perf import import_bench
+
+
+class Command(BaseCommand):
+    help = (
+        "Time the import of the portal's own export of N practices (half updated, half new), "
+        "dry run and import, each in a child process with its peak RSS (perf/import_bench.py)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--practices", type=int, default=10_000)
+        parser.add_argument("--output", default="", help="A JSON file for the figures.")
+        parser.add_argument("--child", default="", help="Internal: the file to import.")
+        parser.add_argument("--dry-run", action="store_true", help="Internal, with --child.")
+
+    def handle(self, *args, practices: int, output: str, child: str, dry_run: bool, **options):
+        if child:
+            self.stdout.write(json.dumps(import_bench.child(child, dry_run)))
+            return
+        results = import_bench.run(practices, report=self.stdout.write)
+        if output:
+            Path(output).write_text(json.dumps(results, indent=2))
