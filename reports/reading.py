@@ -189,18 +189,18 @@ def _utf8_lines(file: BinaryIO):
     decoded a chunk at a time. A chunk is cut after a newline byte, which is never part
     of a longer UTF-8 sequence, so an unreadable byte's position is the one a decoding of
     the whole file would give (counted after the byte order mark, as "utf-8-sig" does)."""
-    offset, rest, first = 0, b"", True
+    offset, rest = 0, file.read(len(codecs.BOM_UTF8))
+    if rest == codecs.BOM_UTF8:
+        rest = b""
     while True:
         block = file.read(DECODE_CHUNK)
-        if first and block.startswith(codecs.BOM_UTF8):
-            block = block[len(codecs.BOM_UTF8) :]
-        first = False
         data = rest + block if rest else block
         cut = data.rfind(b"\n") + 1 if block else len(data)
         if not cut and block:
             rest = data  # no end of line yet: read on
             continue
         piece, rest = data[:cut], data[cut:]
+        del data
         try:
             text = str(piece, "utf-8")
         except UnicodeDecodeError as error:
