@@ -14,6 +14,7 @@ as they were and the scenario can be run again: everything the import does is me
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import resource
@@ -86,16 +87,20 @@ def child(path: str, dry_run: bool) -> dict:
     load = os.getloadavg()[0]
     began, cpu = time.perf_counter(), time.process_time()
     options = ["--dry-run"] if dry_run else []
+    summary = io.StringIO()
     with override_settings(**LIMITS), connection.execute_wrapper(count):
         try:
             with transaction.atomic():
                 with open(os.devnull, "w") as quiet:
-                    call_command("import_data", "practices", path, *options, stdout=quiet)
+                    call_command(
+                        "import_data", "practices", path, *options, stdout=summary, stderr=quiet
+                    )
                 transaction.set_rollback(True)  # the bench data stay as they were
         except Exception as error:  # noqa: BLE001 - reported, never fatal to the run
             return {"status": f"error: {error}"}
     return {
         "status": "ok",
+        "summary": summary.getvalue().strip(),
         "seconds": round(time.perf_counter() - began, 2),
         "cpu_seconds": round(time.process_time() - cpu, 2),
         "statements": statements[0],

@@ -4,6 +4,7 @@ each imported practice."""
 
 import pytest
 
+from perf import import_bench
 from practices.models import Practice
 from reports.imports import run_import
 from tests.spreadsheet_helpers import import_queries, practices_file
@@ -54,3 +55,20 @@ def test_an_import_records_one_version_per_practice_with_who_and_why(reference, 
         assert {version.history_change_reason for version in versions} == {REASON}
         linked = {link.theme.slug for link in versions[0].themes.all()}
         assert linked == {"social-inclusion", *practice.themes.values_list("slug", flat=True)}
+
+
+def test_the_import_bench_imports_half_updates_half_new_and_leaves_the_data_as_they_were(
+    reference, tmp_path
+):
+    import_queries(practices_file(4))
+    before = sorted(Practice.objects.values_list("slug", "title"))
+    path = tmp_path / "practices.csv"
+    assert import_bench.export_file(path, 4) == 4
+    for dry_run, outcome in ((True, "dry run, nothing written"), (False, "committed")):
+        result = import_bench.child(str(path), dry_run)
+        assert result["status"] == "ok"
+        assert result["summary"] == (
+            f"Practices: 2 new, 2 updated, 0 unchanged, 0 errors ({outcome})."
+        )
+        assert result["statements"] > 0 and result["peak_rss_mb"] > 0
+    assert sorted(Practice.objects.values_list("slug", "title")) == before
