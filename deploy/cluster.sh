@@ -4,7 +4,7 @@
 # gunicorn app servers with production settings (DEBUG off), nginx in front with TLS,
 # balancing between them. Everything lives in CLUSTER_DIR (.cluster/) and stops with `stop`.
 #
-#   deploy/cluster.sh start | stop | status | env
+#   deploy/cluster.sh start | stop | status | env | start-app NAME | stop-app NAME
 #
 # `env` prints the settings of the app servers (source it to run manage.py against the
 # cluster: `set -a; . .cluster/env; set +a`).
@@ -14,6 +14,12 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DIR="${CLUSTER_DIR:-$ROOT/.cluster}"
 RUN="$DIR/run"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
+# The ports a cluster was started with (CLUSTER_*_PORT) stay its ports for the later commands.
+if [ -s "$DIR/ports" ]; then
+    while IFS== read -r name value; do
+        [ -n "${!name:-}" ] || export "$name=$value"
+    done <"$DIR/ports"
+fi
 PRIMARY_PORT="${CLUSTER_PRIMARY_PORT:-55450}"
 REPLICA_PORT="${CLUSTER_REPLICA_PORT:-55451}"
 REDIS_PORT="${CLUSTER_REDIS_PORT:-56390}"
@@ -140,6 +146,21 @@ print(json.dumps(passwords, indent=2))
     "$VENV/python" manage.py build_open_data >/dev/null
 }
 
+control_socket_option() {
+    # gunicorn 27 opens ~/.gunicorn/gunicorn.ctl, one for every server of the user: each
+    # app server would take the other's.
+    "$VENV/python" -c "import gunicorn, sys; sys.exit(gunicorn.version_info < (27,))" &&
+        printf '%s' --no-control-socket || true
+}
+
+app_port() {  # app_port NAME
+    case "$1" in
+        app1) printf '%s' "$APP1_PORT" ;;
+        app2) printf '%s' "$APP2_PORT" ;;
+        *) say "cluster: no app server $1 (app1 or app2)" >&2; exit 2 ;;
+    esac
+}
+
 start_app() {  # start_app NAME PORT
     local name=$1 port=$2
     if [ -s "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then return; fi
@@ -148,10 +169,14 @@ start_app() {  # start_app NAME PORT
         # shellcheck disable=SC1091
         . "$DIR/env"
         set +a
+        # --keep-alive longer than nginx's keepalive_timeout of its upstream: nginx, not
+        # gunicorn, closes an idle connection, so a request is never sent on a connection
+        # that gunicorn is closing at that moment (a POST sent so would be a 502).
         "$VENV/gunicorn" nador_portal.wsgi --bind "127.0.0.1:$port" --daemon \
             --pid "$RUN/$name.pid" --error-logfile "$RUN/$name.log" \
             --workers "$WORKERS" --worker-class gthread --threads "$THREADS" \
-            --timeout 60 --graceful-timeout 30 --forwarded-allow-ips 127.0.0.1
+            --timeout 60 --graceful-timeout 30 --keep-alive 75 \
+            --forwarded-allow-ips 127.0.0.1 $(control_socket_option)
     )
     wait_for 30 "app server $name" curl -fsS "http://127.0.0.1:$port/healthz"
 }
@@ -175,10 +200,18 @@ start_nginx() {
     wait_for 10 nginx curl -kfsS "https://127.0.0.1:$HTTPS_PORT/healthz"
 }
 
+write_ports() {
+    printf '%s\n' "CLUSTER_PRIMARY_PORT=$PRIMARY_PORT" "CLUSTER_REPLICA_PORT=$REPLICA_PORT" \
+        "CLUSTER_REDIS_PORT=$REDIS_PORT" "CLUSTER_APP1_PORT=$APP1_PORT" \
+        "CLUSTER_APP2_PORT=$APP2_PORT" "CLUSTER_HTTP_PORT=$HTTP_PORT" \
+        "CLUSTER_HTTPS_PORT=$HTTPS_PORT" >"$DIR/ports"
+}
+
 start() {
     command -v redis-server >/dev/null || { say "cluster: redis-server is missing (apt-get install redis-server)"; exit 1; }
     command -v nginx >/dev/null || { say "cluster: nginx is missing (apt-get install nginx)"; exit 1; }
     mkdir -p "$RUN" "$DIR/open-data" "$DIR/media"
+    write_ports
     start_postgres
     start_redis
     write_env
@@ -236,8 +269,12 @@ status() {
 
 case "${1:-}" in
     start) start ;;
+    # One app server alone, as in a rolling release: stop-app waits for its requests in
+    # flight (gunicorn's graceful SIGTERM); nginx sends the others to the other server.
+    start-app) start_app "${2:-}" "$(app_port "${2:-}")" ;;
+    stop-app) app_port "${2:-}" >/dev/null && stop_pid "$2" ;;
     stop) stop ;;
     status) status ;;
     env) cat "$DIR/env" ;;
-    *) say "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+    *) say "usage: $0 start|stop|status|env|start-app app1|stop-app app1" >&2; exit 2 ;;
 esac
