@@ -6,8 +6,11 @@ the URL, and in the key for the few pages outside the language prefix) and serve
 cache to every anonymous visitor until the content changes.
 
 Correctness first:
-- Keys carry a version; any save, deletion or link change of a record of CONTENT_APPS, and
-  any bulk import, moves the version, so the next visitor gets a fresh page. The version
+- Keys carry a version; any save, deletion or link change of a record of CONTENT_APPS that a
+  public page can show, and any bulk import, moves the version, so the next visitor gets a
+  fresh page. A reviewed record (or a part of one: indicators, roles, files...) that is not
+  published and was not published when read cannot change a public page: partners' drafts
+  leave the cache alone, so a busy workspace does not empty it for every visitor. The version
   moves at the first write of a transaction (a page built meanwhile is not kept past the
   commit) and again after the commit. The timeout only frees memory.
 - Only anonymous requests are served from it: a request with a session or a message
@@ -22,6 +25,7 @@ PAGE_CACHE_SECONDS = 0 turns it off.
 
 from __future__ import annotations
 
+import functools
 import time
 
 from django.conf import settings
@@ -30,6 +34,7 @@ from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import translation
+from simple_history.models import HistoricalChanges
 
 #: Apps whose records the public pages show.
 CONTENT_APPS = {"practices", "stakeholders", "events", "attachments", "contact"}
@@ -56,6 +61,35 @@ def bump() -> None:
         cache.set(VERSION_KEY, time.time_ns(), None)
 
 
+@functools.cache
+def _publishable_parents(model) -> list:
+    from publishing.workflow import Publishable
+
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.many_to_one and issubclass(field.related_model, Publishable)
+    ]
+
+
+def can_show(record) -> bool:
+    """Whether a public page can show `record`, before or after its change. History rows
+    are never public (their record's own save moves the version); any record without a
+    workflow of its own or of its parent is shown where it is used."""
+    from publishing.workflow import Publishable
+
+    if isinstance(record, HistoricalChanges):
+        return False
+    if isinstance(record, Publishable):
+        return record.is_or_was_published
+    parents = [
+        field for field in _publishable_parents(type(record)) if getattr(record, field.attname)
+    ]
+    if not parents or not all(field.is_cached(record) for field in parents):
+        return True  # no parent, or one not in memory: no query to spare a version
+    return any(field.get_cached_value(record).is_or_was_published for field in parents)
+
+
 def changed(sender, **kwargs) -> None:
     """A record the pages show was written: a new version now and after the commit."""
     if kwargs.get("raw") or sender._meta.app_label not in CONTENT_APPS:
@@ -63,6 +97,8 @@ def changed(sender, **kwargs) -> None:
     if sender.__module__ == "__fake__":
         return  # a data migration: no page is served from a database being migrated
     if settings.PAGE_CACHE_SECONDS <= 0:
+        return
+    if not can_show(kwargs["instance"]):
         return
     using = kwargs.get("using") or "default"
     connection = connections[using]

@@ -94,9 +94,22 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        # What the public could see before this instance's changes: the page cache asks
+        # whether a save can alter a public page (published before or after it).
+        record._status_at_load = record.__dict__.get("status")
+        return record
+
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def is_or_was_published(self) -> bool:
+        """Published now, or when it was read from the database: a public page shows it."""
+        return Status.PUBLISHED in (self.status, getattr(self, "_status_at_load", None))
 
     def _move(
         self, to: str, allowed_from: set[str], by, reason: str, comment: str = "", **changes

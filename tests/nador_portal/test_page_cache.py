@@ -14,9 +14,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from nador_portal import page_cache
-from practices.models import Status
+from practices.models import Practice, Status
 from reports import open_data
 from tests.conftest import logged_in, make_practice
+from tests.workspace_helpers import client_for, practice_data
 
 pytestmark = pytest.mark.django_db
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -217,3 +218,64 @@ def test_a_practice_page_with_its_contact_link_is_served_from_the_cache(client, 
     page = client.get(practice.get_absolute_url())
     assert page["X-Page-Cache"] == "hit"
     assert "/contact/" in page.content.decode()
+
+
+# A partner's draft is seen by nobody but its organisation: saving it, with its indicators,
+# roles and links, leaves every cached public page valid. A change to anything published
+# (or that was published) moves the version.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_partner_saving_a_draft_leaves_the_cached_pages_valid(client, partner, asticude):
+    draft = make_practice(asticude, "Reading club", status=Status.DRAFT)
+    client.get("/en/practices/")
+    before = page_cache.version()
+    data = practice_data(draft, partner, title="Reading club for mothers")
+    data |= {"indicators-0-label": "Sessions held", "indicators-0-target": "12"}
+    response = client_for(partner).post(f"/en/workspace/practices/{draft.slug}/edit/", data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == "Reading club for mothers"
+    assert draft.indicators.filter(label="Sessions held").exists()
+    assert page_cache.version() == before
+    assert client.get("/en/practices/")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_draft_from_the_workspace_leaves_the_cached_pages_valid(partner, asticude, theme):
+    before = page_cache.version()
+    practice = Practice(organisation=asticude, title="New draft", summary="Text.", language="en")
+    practice.save()
+    practice.themes.add(theme)
+    assert page_cache.version() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_of_a_published_practice_or_its_parts_moves_the_version(asticude):
+    published = make_practice(asticude, "Radio in Tamazight")
+    published = Practice.objects.get(pk=published.pk)  # as a page reads it
+    before = page_cache.version()
+    published.indicators.create(label="Broadcasts", target=10)
+    assert page_cache.version() > before
+    before = page_cache.version()
+    published.summary = "Weekly programme."
+    published.save()
+    assert page_cache.version() > before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_practice_leaving_publication_moves_the_version(asticude, coordinator):
+    published = make_practice(asticude, "Shared kitchen")
+    read = Practice.objects.get(pk=published.pk)
+    before = page_cache.version()
+    read.archive(coordinator, "Ended.")
+    assert read.status == Status.ARCHIVED
+    assert page_cache.version() > before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_category_change_always_moves_the_version(theme):
+    before = page_cache.version()
+    theme.name = "Renamed theme"
+    theme.save()
+    assert page_cache.version() > before
