@@ -110,6 +110,7 @@ OPEN_DATA_ACCEL_REDIRECT=/open-data-files/
 OPEN_DATA_ROOT=$DIR/open-data
 MEDIA_ROOT=$DIR/media
 ATTACHMENT_ACCEL_REDIRECT=/media/
+OPEN_DATA_BUILD=off
 SITE_URL=https://127.0.0.1:$HTTPS_PORT
 STATIC_ROOT=$ROOT/staticfiles
 CLUSTER_URL=https://127.0.0.1:$HTTPS_PORT
@@ -143,7 +144,6 @@ print(json.dumps(passwords, indent=2))
 " >"$DIR/passwords")
         touch "$DIR/demo-loaded"
     fi
-    "$VENV/python" manage.py build_open_data >/dev/null
 }
 
 control_socket_option() {
@@ -179,6 +179,23 @@ start_app() {  # start_app NAME PORT
             --forwarded-allow-ips 127.0.0.1 $(control_socket_option)
     )
     wait_for 30 "app server $name" curl -fsS "http://127.0.0.1:$port/healthz"
+}
+
+start_open_data() {
+    # The full open-data files are rebuilt by a timer of their own, at a low priority, not
+    # by a thread of the app server that published (OPEN_DATA_BUILD=off above): a build of
+    # 100,000 practices takes minutes of CPU, which a spike's visitors need more.
+    if [ -s "$RUN/open-data.pid" ] && kill -0 "$(cat "$RUN/open-data.pid")" 2>/dev/null; then return; fi
+    (
+        set -a
+        # shellcheck disable=SC1091
+        . "$DIR/env"
+        set +a
+        cd "$ROOT"
+        setsid nice -n 10 bash -c "while :; do '$VENV/python' manage.py build_open_data; sleep 60; done" \
+            >>"$RUN/open-data.log" 2>&1 </dev/null &
+        echo $! >"$RUN/open-data.pid"
+    )
 }
 
 start_nginx() {
@@ -218,6 +235,7 @@ start() {
     prepare_portal
     start_app app1 "$APP1_PORT"
     start_app app2 "$APP2_PORT"
+    start_open_data
     start_nginx
     say "cluster: https://127.0.0.1:$HTTPS_PORT/ (self-signed certificate; curl -k)"
     say "  app servers http://127.0.0.1:$APP1_PORT and :$APP2_PORT, PostgreSQL primary :$PRIMARY_PORT"
@@ -240,6 +258,11 @@ stop() {
     if [ -s "$RUN/nginx.pid" ]; then nginx -c "$RUN/nginx.conf" -p "$RUN" -s quit 2>/dev/null || true; fi
     stop_pid app1
     stop_pid app2
+    # The open-data timer and the build it may be running: its own process group (setsid).
+    if [ -s "$RUN/open-data.pid" ] && kill -0 "$(cat "$RUN/open-data.pid")" 2>/dev/null; then
+        kill -- "-$(cat "$RUN/open-data.pid")" 2>/dev/null || true
+    fi
+    rm -f "$RUN/open-data.pid"
     stop_pid redis
     for node in replica primary; do
         if [ -d "$DIR/pg/$node" ] && as_pg "$PGBIN/pg_ctl" -D "$DIR/pg/$node" status >/dev/null 2>&1; then
@@ -251,7 +274,7 @@ stop() {
 }
 
 status() {
-    for name in nginx app1 app2 redis; do
+    for name in nginx app1 app2 open-data redis; do
         if [ -s "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
             say "$name: running (pid $(cat "$RUN/$name.pid"))"
         else

@@ -26,7 +26,7 @@ def list_url(query: dict) -> str:
     return f"/en/practices/?{urlencode(query)}" if query else "/en/practices/"
 
 
-def visitor_paths(rng: random.Random, practices: int = 2000, filters: int = 300) -> dict:
+def visitor_paths(rng: random.Random, practices: int = 1000, filters: int = 150) -> dict:
     from practices.models import Practice, TargetGroup, Theme
 
     published = Practice.objects.published()
