@@ -50,6 +50,10 @@ def cache_share(samples: list[Sample]) -> dict:
     }
 
 
+def cache_share_by_kind(samples: list[Sample], kinds) -> dict:
+    return {kind: cache_share([s for s in samples if s.kind == kind]) for kind in kinds}
+
+
 def public_pages(samples: list[Sample], kinds, seconds: float) -> dict:
     """All the visitors' pages together: count, errors, throughput, percentiles."""
     chosen = [sample for sample in samples if sample.kind in kinds]

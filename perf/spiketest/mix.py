@@ -1,6 +1,8 @@
-"""What the spike's anonymous visitors ask for: kinds of public page, how often each, and
-within a kind the popular pages more often than the others (an article links to a few
-practices and one list; most visitors land there).
+"""What the spike's anonymous visitors ask for. A spike is an article that links to a few
+pages of the portal: each visit lands on one of those links (the most popular practice,
+list with filters and theme page), then goes on to a few more pages of any kind (home,
+lists, filters, searches, practices, themes, feeds), how often each kind by its weight and,
+within a kind, the popular pages more often than the others. Then the next visitor comes.
 
 No Django here: the pages are plain paths chosen beforehand (perf/spiketest/paths.py)."""
 
@@ -21,6 +23,10 @@ VISITOR_MIX = {
     "theme": 10,
     "feed": 6,
 }
+# The article's links: the most popular page of these kinds.
+LANDING_KINDS = ("practice", "filter", "theme")
+# Pages a visitor reads after landing: from 0 to this many.
+FURTHER_PAGES = 4
 # Zipf's exponent of the pages' popularity within a kind: the n-th page is asked for about
 # 1/n as often as the first.
 POPULARITY = 1.0
@@ -57,6 +63,14 @@ class PageSet:
     def next_page(self, rng: random.Random) -> tuple[str, str]:
         kind = self.kind(rng)
         return kind, self.pick(kind, rng)
+
+    def landing(self) -> list[tuple[str, str]]:
+        return [(kind, self.paths[kind][0]) for kind in LANDING_KINDS if kind in self.paths]
+
+    def visit(self, rng: random.Random) -> list[tuple[str, str]]:
+        """One visitor's pages: a link of the article, then 0 to FURTHER_PAGES others."""
+        pages = [rng.choice(self.landing())]
+        return pages + [self.next_page(rng) for _ in range(rng.randint(0, FURTHER_PAGES))]
 
 
 def pause(rng: random.Random, mean: float) -> float:

@@ -54,8 +54,21 @@ def visitor_paths(rng: random.Random, practices: int = 1000, filters: int = 150)
         "theme": ["/en/themes/"] + [f"/en/themes/{slug}/" for slug in themes],
         "feed": ["/en/practices/feed/", "/en/events/calendar.ics"]
         + [f"/en/practices/feed/?{urlencode({'theme': slug})}" for slug in themes],
+        # A coordinator's exports: a country and a theme, as the dashboard's filters send
+        # them; the public selections of open data also a target group (at most
+        # OPEN_DATA_MAX_ROWS practices, 2,000: a country and a theme can hold more at 100k).
         "export filter": [
             urlencode({"country": rng.choice(choices["country"]), "theme": rng.choice(themes)})
+            for _ in range(20)
+        ],
+        "open-data filter": [
+            urlencode(
+                {
+                    "country": rng.choice(choices["country"]),
+                    "theme": rng.choice(themes),
+                    "target_group": rng.choice(choices["target_group"] or [""]),
+                }
+            )
             for _ in range(20)
         ],
     }

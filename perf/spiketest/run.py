@@ -225,13 +225,17 @@ class SpikeLoad(Load):
 
 
 def visitor(load: Load, pages: PageSet, seed: int, think: float) -> None:
-    rng, browser = random.Random(seed), load.browser()
+    """Visits one after the other, each on a connection of its own (a new visitor)."""
+    rng = random.Random(seed)
     while load.running():
-        kind, path = pages.next_page(rng)
-        browser.get(kind, path)
-        if think:
-            time.sleep(pause(rng, think))
-    browser.close()
+        browser = load.browser()
+        for kind, path in pages.visit(rng):
+            if not load.running():
+                break
+            browser.get(kind, path)
+            if think:
+                time.sleep(pause(rng, think))
+        browser.close()
 
 
 def sign_in_with_code(browser: Browser, coordinator: Coordinator) -> bool:
@@ -316,7 +320,8 @@ def exporter(load: SpikeLoad, desk: Browser, paths, seed: int) -> None:
     browser.cookies = desk.cookies
     while load.running():
         kind, path = next(exports)
-        browser.get(kind, f"{path}?{rng.choice(paths['export filter'])}")
+        selection = paths["open-data filter" if kind.startswith("open-data") else "export filter"]
+        browser.get(kind, f"{path}?{rng.choice(selection)}")
         time.sleep(rng.uniform(2, 4))
     browser.close()
 
@@ -507,6 +512,7 @@ def results_of(args, load: SpikeLoad, phase: Phase, lag, single: Phase | None, p
         "requests": summarise(samples, phase.seconds, expected),
         "public_pages": public,
         "page_cache": checks.cache_share([s for s in samples if s.kind in kinds]),
+        "page_cache_by_kind": checks.cache_share_by_kind(samples, kinds),
         "errors_in_flight_on_stopped_server": len(in_flight),
         "errors_beyond_in_flight": len(beyond),
         "error_examples": sorted({f"{s.kind}: {s.status} {s.error}" for s in beyond})[:10],

@@ -47,6 +47,18 @@ def test_the_popular_pages_of_a_kind_are_asked_for_more_often():
     assert popularity_weights(3) == pytest.approx([1, 1.5, 1.5 + 1 / 3])
 
 
+def test_each_visit_lands_on_a_link_of_the_article_then_reads_a_few_pages():
+    rng, page_set = random.Random(4), pages()
+    links = {("practice", "/practice/0/"), ("filter", "/filter/0/"), ("theme", "/theme/0/")}
+    assert set(page_set.landing()) == links
+    visits = [page_set.visit(rng) for _ in range(2000)]
+    assert all(visit[0] in links for visit in visits)
+    assert {len(visit) for visit in visits} == {1, 2, 3, 4, 5}
+    requests = [page for visit in visits for page in visit]
+    share = sum(page in links for page in requests) / len(requests)
+    assert 0.3 < share < 0.5
+
+
 def test_a_kind_without_any_page_is_refused_before_the_run():
     paths = {kind: ["/"] for kind in VISITOR_MIX} | {"feed": []}
     with pytest.raises(ValueError, match="feed"):
