@@ -79,6 +79,15 @@ CONF
 port = $REPLICA_PORT
 CONF
     fi
+    # A long export on the replica would otherwise hold back the replay of the primary's
+    # cleanups (up to max_standby_streaming_delay, 30 s: the replica 30 s behind, longer
+    # than REPLICA_STICKY_SECONDS); with feedback the primary keeps those rows a little longer.
+    if ! grep -q '^hot_standby_feedback' "$DIR/pg/replica/postgresql.conf"; then
+        echo "hot_standby_feedback = on" >>"$DIR/pg/replica/postgresql.conf"
+        if as_pg "$PGBIN/pg_ctl" -D "$DIR/pg/replica" status >/dev/null 2>&1; then
+            as_pg "$PGBIN/pg_ctl" -D "$DIR/pg/replica" reload >/dev/null
+        fi
+    fi
     if ! as_pg "$PGBIN/pg_ctl" -D "$DIR/pg/replica" status >/dev/null 2>&1; then
         as_pg "$PGBIN/pg_ctl" -D "$DIR/pg/replica" -l "$RUN/postgres-replica.log" -w start >/dev/null
     fi

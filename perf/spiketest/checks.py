@@ -73,11 +73,13 @@ def _rounded(value):
 @dataclass
 class Publication:
     """One practice published by the coordinator, and when each place showed it: seconds
-    after the publish's answer, for the practice page and the list (None: never seen)."""
+    after the publish's answer, for the practice page and the list (None: never seen),
+    counted when the request that showed it was sent; `answered`, when its answer came."""
 
     slug: str
     through: str
     seen: dict[str, float | None] = field(default_factory=dict)
+    answered: dict[str, float] = field(default_factory=dict)
 
     @property
     def delay(self) -> float | None:
@@ -94,7 +96,12 @@ def publications_summary(publications: list[Publication]) -> dict:
         "max_delay_seconds": round(max(delays), 3) if delays else None,
         "delays_seconds": [None if p.delay is None else round(p.delay, 3) for p in publications],
         "details": [
-            {"slug": p.slug, "published_through": p.through, "seen_after_seconds": p.seen}
+            {
+                "slug": p.slug,
+                "published_through": p.through,
+                "seen_by_a_request_sent_after_seconds": p.seen,
+                "its_answer_after_seconds": p.answered,
+            }
             for p in publications
         ],
     }

@@ -265,24 +265,33 @@ def publish(browser: Browser, slug: str) -> bool:
 
 
 def look_for(load: SpikeLoad, slug: str, title: str, through: str, places: dict) -> None:
-    """Ask each place, anonymously, for the practice's page and the list (newest first)
-    until both show it; the delays count from the publish's answer."""
+    """Ask each place, anonymously and all at once, for the practice's page and the list
+    (newest first) until both show it. The delay of a place is when the first request
+    that showed it was sent, after the publish's answer: a server's queue under load
+    delays the answer, not what the answer shows; the answer's own delay is kept too."""
     published_at = time.monotonic()
     publication = checks.Publication(slug, through)
-    browsers = {name: target.browser(load.probes) for name, target in places.items()}
-    waiting = {f"{name} {page}" for name in places for page in ("page", "list")}
-    publication.seen = dict.fromkeys(sorted(waiting))
-    while waiting and time.monotonic() - published_at < SEEN_WITHIN:
-        for place in sorted(waiting):
-            name, page = place.split()
-            path = f"/en/practices/{slug}/" if page == "page" else "/en/practices/"
-            response = browsers[name].get(f"seen {page}", path)
+    places_pages = [(name, page) for name in sorted(places) for page in ("page", "list")]
+    publication.seen = {f"{name} {page}": None for name, page in places_pages}
+
+    def poll(name: str, page: str) -> None:
+        browser = places[name].browser(load.probes)
+        path = f"/en/practices/{slug}/" if page == "page" else "/en/practices/"
+        while time.monotonic() - published_at < SEEN_WITHIN:
+            sent = time.monotonic()
+            response = browser.get(f"seen {page}", path)
             if response is not None and response.status == 200 and title in response.body:
-                publication.seen[place] = round(time.monotonic() - published_at, 3)
-                waiting.discard(place)
-        time.sleep(POLL_SECONDS)
-    for browser in browsers.values():
+                publication.seen[f"{name} {page}"] = round(sent - published_at, 3)
+                publication.answered[f"{name} {page}"] = round(time.monotonic() - published_at, 3)
+                break
+            time.sleep(POLL_SECONDS)
         browser.close()
+
+    threads = [threading.Thread(target=poll, args=pair) for pair in places_pages]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     with load.lock:
         load.publications.append(publication)
 
