@@ -20,7 +20,8 @@ Correctness first:
 - A burst of requests for one missing page builds it once: the first takes a lock
   (cache.add), the others wait a moment for its result.
 
-PAGE_CACHE_SECONDS = 0 turns it off.
+PAGE_CACHE_SECONDS = 0 turns it off. The version also keys the facet counts of the list
+(search/counts.py, FACET_CACHE_SECONDS).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ def version() -> int:
         cache.add(VERSION_KEY, time.time_ns(), None)
         found = cache.get(VERSION_KEY, 0)
     return found
+
+
+def versioned() -> bool:
+    """Whether anything is cached under the content's version: the pages, or the facet
+    counts (search/counts.py). Without either, writes do not move it."""
+    return settings.PAGE_CACHE_SECONDS > 0 or settings.FACET_CACHE_SECONDS > 0
 
 
 def bump() -> None:
@@ -96,7 +103,7 @@ def changed(sender, **kwargs) -> None:
         return
     if sender.__module__ == "__fake__":
         return  # a data migration: no page is served from a database being migrated
-    if settings.PAGE_CACHE_SECONDS <= 0:
+    if not versioned():
         return
     if not can_show(kwargs["instance"]):
         return

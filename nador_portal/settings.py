@@ -432,6 +432,10 @@ CORS_ALLOW_CREDENTIALS = False
 # Seconds an anonymous page may stay in the cache (nador_portal/page_cache.py); any change of
 # content moves the cache's version before that. 0: no page cache.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Seconds the facet counts of one selection (filters and words) may stay in the cache
+# (search/counts.py), signed-in visitors included; the same version as the pages replaces
+# them at any change. 0: counted for every request.
+FACET_CACHE_SECONDS = env_int("FACET_CACHE_SECONDS", 600)
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {

@@ -13,6 +13,7 @@ from django.test import Client
 
 from perf.api_scenarios import api_scenarios
 from practices.models import Practice, TargetGroup, Theme
+from practices.views import PER_PAGE
 from reports import open_data
 from search.counts import facet_counts
 
@@ -20,6 +21,7 @@ ADMIN_LIST = "/bench-admin/practices/practice/"
 PLAIN_ADMIN_LIST = "/bench-plain-admin/practices/practice/"
 COMMON_WORD = "migrants"
 RARE_WORD = "tramontane"
+TWO_WORDS = "local community"  # two common words, in that order in many summaries
 
 
 @dataclass
@@ -63,6 +65,8 @@ class Sample:
     target_group: TargetGroup
     country: str
     detail_slugs: list[str] = field(default_factory=list)
+    published: int = 0  # the list's length, for its last pages
+    published_in_theme: int = 0
 
     @classmethod
     def pick(cls) -> Sample:
@@ -71,7 +75,19 @@ class Sample:
         slugs = list(
             Practice.objects.published().order_by("id").values_list("slug", flat=True)[:2000]
         )
-        return cls(theme, group, "MA", slugs[::40] or slugs)
+        published = Practice.objects.published()
+        return cls(
+            theme,
+            group,
+            "MA",
+            slugs[::40] or slugs,
+            published.count(),
+            published.filter(themes=theme).count(),
+        )
+
+    @staticmethod
+    def last_page(count: int) -> int:
+        return max(1, -(-count // PER_PAGE))
 
 
 def scenarios(sample: Sample) -> list[Scenario]:
@@ -83,6 +99,8 @@ def scenarios(sample: Sample) -> list[Scenario]:
     admin_base = {"status__exact": "published"}
     admin_one = {**admin_base, "themes__id__exact": theme.pk}
     admin_three = {**admin_one, "country__exact": country, "target_groups__id__exact": group.pk}
+
+    last = sample.last_page(sample.published)
 
     def url(path: str, query: dict | None = None) -> list[str]:
         return [f"{path}?{urlencode(query)}" if query else path]
@@ -128,6 +146,15 @@ def scenarios(sample: Sample) -> list[Scenario]:
             100,
         ),
         Scenario("list, page 50", url("/en/practices/", {"page": 50}), 100),
+        Scenario("list, middle page", url("/en/practices/", {"page": last // 2 or 1}), 100),
+        Scenario("list, last page", url("/en/practices/", {"page": last}), 100),
+        Scenario(
+            "one filter, last page",
+            url("/en/practices/", {**one, "page": sample.last_page(sample.published_in_theme)}),
+            100,
+        ),
+        Scenario("search, two common words", url("/en/practices/", {"q": TWO_WORDS}), 100),
+        Scenario("search, a phrase", url("/en/practices/", {"q": f'"{TWO_WORDS}"'}), 100),
         Scenario("practice detail", [f"/en/practices/{s}/" for s in sample.detail_slugs], 25),
         Scenario("theme page", url(f"/en/themes/{theme.slug}/"), 100, peer="admin one filter"),
         Scenario("calendar.ics", url("/en/events/calendar.ics")),

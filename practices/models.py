@@ -249,13 +249,17 @@ class Practice(Publishable):
             )
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="practice_status_published"),
+            # The list's three orders, each with the id that ends it: any page's ids are
+            # read from the index alone (search/paging.py).
+            models.Index(fields=["status", "-published_at", "id"], name="practice_newest_order"),
             # The home page: real records before sample ones, newest first.
             models.Index(
                 fields=["status", "is_sample", "-published_at"], name="practice_home_order"
             ),
-            models.Index(fields=["status", "title"], name="practice_status_title"),
-            models.Index(fields=["status", "start_date"], name="practice_status_start"),
+            models.Index(fields=["status", "title", "id"], name="practice_title_order"),
+            models.Index(
+                fields=["status", "-start_date", "-published_at", "id"], name="practice_start_order"
+            ),
             models.Index(fields=["country"], name="practice_country"),
             models.Index(fields=["city"], name="practice_city"),
             models.Index(fields=["organisation", "status"], name="practice_org_status"),

@@ -22,6 +22,7 @@ from search import counts, dimensions
 from search.facet_options import facets_and_total
 from search.filters import PracticeFilter
 from search.fulltext import rank_by_relevance, snippets
+from search.paging import IdsFirst
 
 PER_PAGE = 20
 PDF_LIST_LIMIT = 200  # practices in the list's PDF (practices/pdf.py)
@@ -99,9 +100,7 @@ def _page(request: HttpRequest, practices, search_text: str, total: int | None):
     """The asked-for page (a malformed number is page 1, one past the end the last page),
     each practice with its search snippet. `total`, when the facet index counted it,
     spares the paginator its COUNT."""
-    paginator = Paginator(practices.prefetch_related("themes"), PER_PAGE)
-    if total is not None:
-        paginator.count = total
+    paginator = Paginator(IdsFirst(practices.prefetch_related("themes"), total), PER_PAGE)
     page = paginator.page(min(_page_number(request), max(paginator.num_pages, 1)))
     page.object_list = localise(page.object_list, get_language())
     found = snippets(page.object_list, search_text) if search_text else {}

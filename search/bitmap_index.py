@@ -139,6 +139,9 @@ def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
 
     cases = " ".join(f"WHEN %s THEN g.x{n}" for n in range(len(chosen)))
     selection = f"CASE b.dimension {cases} ELSE g.everything END" if chosen else "g.everything"
+    # Without filters or words a value's count is its bitmap's own, kept beside it: no
+    # bitmap is read.
+    count = f"bit_count(b.bits & {selection})" if chosen or search else "b.n"
     params += [d.name for d in chosen]
     # Dimensions whose options are not their stored values (years) add their own rows.
     own_rows, own_params, skipped = [], [], [EVERYTHING]
@@ -161,7 +164,7 @@ def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
         f"{prefix}"
         f"f AS MATERIALIZED (SELECT {', '.join(selections)} FROM f0), "
         f"g AS MATERIALIZED (SELECT {', '.join(combined)} FROM f), "
-        f"c AS (SELECT b.dimension, b.value, bit_count(b.bits & {selection}) AS n "
+        f"c AS (SELECT b.dimension, b.value, {count} AS n "
         f"FROM {TABLE} b, g WHERE TRUE{limited} AND NOT b.dimension = ANY(%s)), "
         f"labels (dimension, value, key, label) AS ({labels}) "
         f"SELECT c.dimension, c.value, c.n, COALESCE(l.key, c.value), "
@@ -243,8 +246,9 @@ def _rank(cursor) -> None:
     """Order the values of each dimension by practices: a facet with a limit shows the
     first ones. Only which values are shown depends on it, never a count."""
     cursor.execute(
-        f"UPDATE {TABLE} t SET rank = r.rank FROM (SELECT dimension, value, row_number() "
-        f"OVER (PARTITION BY dimension ORDER BY bit_count(bits) DESC, value) AS rank "
+        f"UPDATE {TABLE} t SET rank = r.rank, n = r.n FROM (SELECT dimension, value, "
+        f"bit_count(bits) AS n, row_number() OVER (PARTITION BY dimension "
+        f"ORDER BY bit_count(bits) DESC, value) AS rank "
         f"FROM {TABLE}) r WHERE t.dimension = r.dimension AND t.value = r.value"
     )
 
@@ -279,10 +283,13 @@ def refresh_practices(ids: Iterable[int]) -> None:
         start, size = first * 8 + 1, (last - first + 1) * 8
         part = f"substring(bits from {start} for {size})"
         mask = "x" + bytes(chosen[first : last + 1]).hex()
+        # n follows the bits: minus those cleared here, plus those set below that were not
+        # (every SET expression reads the row as it was).
         cursor.execute(
             f"UPDATE {TABLE} SET bits = overlay(bits placing {part} & ~%s::bit varying "
-            f"from {start} for {size}) WHERE bit_count({part} & %s::bit varying) > 0",
-            [mask, mask],
+            f"from {start} for {size}), n = n - bit_count({part} & %s::bit varying) "
+            f"WHERE bit_count({part} & %s::bit varying) > 0",
+            [mask, mask, mask],
         )
         bitmaps = _bitmaps(_published(Q(pk__in=ids)), length // 8)
         cursor.execute(f"SELECT dimension, value FROM {TABLE}")
@@ -296,7 +303,8 @@ def refresh_practices(ids: Iterable[int]) -> None:
         _execute_pages(
             cursor,
             f"UPDATE {TABLE} t SET bits = overlay(t.bits placing {part} | v.more "
-            f"from {start} for {size}) FROM (VALUES {{values}}) AS v (dimension, value, more) "
+            f"from {start} for {size}), n = t.n + bit_count(v.more & ~{part}) "
+            f"FROM (VALUES {{values}}) AS v (dimension, value, more) "
             f"WHERE t.dimension = v.dimension AND t.value = v.value",
             "(%s, %s, %s::bit varying)",
             [(d, v, "x" + bytes(bits[first : last + 1]).hex()) for (d, v), bits in bitmaps.items()],

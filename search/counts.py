@@ -1,16 +1,24 @@
 """How many published practices: one function per question, and the one place that chooses
 how to count. The bitmap index (search/bitmap_index.py) answers on PostgreSQL once it is
 built; plain GROUP BY queries answer elsewhere (SQLite) and before that. Callers never
-write a fallback of their own; tests hold both ways equal.
+write a fallback of their own; tests hold both ways equal. The counts of a selection are
+kept in the cache under the content's version (nador_portal/page_cache.py): at 300,000
+practices they are most of a list page's time, and they change only with the content.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 
+from nador_portal import page_cache
 from practices.models import Practice
 from search import bitmap_index, dimensions
 from search.fulltext import search_condition
@@ -27,8 +35,23 @@ def facet_rows(active: dict[str, list[str]], search: str = "") -> list[tuple]:
     if unknown:
         raise ValueError(f"Unknown dimensions: {sorted(unknown)}")
     active = {name: [str(value) for value in values] for name, values in active.items() if values}
-    rows = bitmap_index.facet_rows(active, search)
-    return rows if rows is not None else rows_from_tables(active, search)
+    seconds = settings.FACET_CACHE_SECONDS
+    key = _cache_key(active, search) if seconds > 0 else None
+    rows = cache.get(key) if key else None
+    if rows is None:
+        rows = bitmap_index.facet_rows(active, search)
+        rows = rows if rows is not None else rows_from_tables(active, search)
+        if key:
+            cache.set(key, rows, seconds)
+    return rows
+
+
+def _cache_key(active: dict[str, list[str]], search: str) -> str:
+    """The counts of one selection, in the page's language (the options' names), under
+    the content's version: any write a public page can show moves it."""
+    selection = json.dumps([sorted((n, sorted(v)) for n, v in active.items()), search])
+    digest = hashlib.sha256(selection.encode()).hexdigest()[:32]
+    return f"facets:{page_cache.version()}:{get_language()}:{digest}"
 
 
 def facet_counts(active: dict[str, list[str]], search: str = "") -> dict[str, dict[str, int]]:

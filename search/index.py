@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
+
+from nador_portal import page_cache
 from practices.models import Practice, PracticeTranslation
 from search import bitmap_index, fulltext
 from stakeholders.models import Stakeholder
@@ -31,7 +34,12 @@ def refresh_all() -> int:
     """Rebuild the derived data of every practice (after a bulk load); return the number
     of facet values in the index."""
     fulltext.write_all_vectors()
-    return bitmap_index.refresh_all()
+    values = bitmap_index.refresh_all()
+    if page_cache.versioned():
+        # Rows written in bulk send no signal: the cached pages and counts go now.
+        page_cache.bump()
+        transaction.on_commit(page_cache.bump)
+    return values
 
 
 def practices_touched_by(record) -> list[int]:

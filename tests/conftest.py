@@ -26,13 +26,14 @@ PASSWORD = "a-long-test-password-2026"
 @pytest.fixture(scope="session", autouse=True)
 def _no_open_data_thread():
     """No open-data build outside a test's own settings (see _test_settings), and no page
-    cache (the migrations' data would move its version in a cache that has no table yet).
+    or facet cache (the migrations' data would move their version in a cache that has no
+    table yet).
 
     A transactional test reloads its data before _test_settings applies and after it is
     undone: each save commits, and with the default OPEN_DATA_BUILD ("background") a build
     thread read the in-memory SQLite while the test emptied it ("database table is locked"
     in test_backup_safety, now and then) and wrote into the project's media folder."""
-    with override_settings(OPEN_DATA_BUILD="off", PAGE_CACHE_SECONDS=0):
+    with override_settings(OPEN_DATA_BUILD="off", PAGE_CACHE_SECONDS=0, FACET_CACHE_SECONDS=0):
         yield
 
 
@@ -55,6 +56,7 @@ def _test_settings(settings, tmp_path):
     # The page cache has its own tests (tests/nador_portal/test_page_cache.py): elsewhere a
     # test's writes are never committed, so only the first of them would move its version.
     settings.PAGE_CACHE_SECONDS = 0
+    settings.FACET_CACHE_SECONDS = 0  # the same, for the facet counts (tests/search)
     # Uploaded documents and images (attachments/) land in the test's own folder.
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
