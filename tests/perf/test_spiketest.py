@@ -3,15 +3,17 @@ coordinator's TOTP code, which errors were in flight on the stopped server, the 
 checks and targets, and the check of creations whose answer was lost."""
 
 import random
+import threading
 import time
 from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from perf.loadtest.driver import Sample
+from perf.loadtest.driver import Browser, Recorder, Sample
 from perf.loadtest.run import Load
 from perf.loadtest.verify import SavedPractice
 from perf.spiketest import checks
@@ -261,3 +263,60 @@ def test_the_single_server_has_no_page_cache_no_redis_and_no_replica():
     assert env["PAGE_CACHE_SECONDS"] == "0"
     assert "REDIS_URL" not in env and "DATABASE_REPLICA_URL" not in env
     assert env["DEBUG"] == "0"
+
+
+# -- the driver's kept-alive connections ---------------------------------------------------------
+
+
+class OneRequestPerConnection(BaseHTTPRequestHandler):
+    """Answers as if the connection stayed open, then closes it: a server's idle timeout."""
+
+    protocol_version = "HTTP/1.1"
+    connections: set = set()
+
+    def handle(self):
+        type(self).connections.add(self.client_address)
+        self.handle_one_request()
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.send_header("X-Page-Cache", "hit")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def closing_server():
+    OneRequestPerConnection.connections = set()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), OneRequestPerConnection)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_get_on_a_connection_the_server_closed_is_sent_again_on_a_new_one(closing_server):
+    recorder = Recorder()
+    browser = Browser("127.0.0.1", closing_server.server_port, recorder, keep_alive=True)
+    assert browser.get("home", "/").status == 200
+    time.sleep(0.1)  # the server has closed the kept connection meanwhile
+    assert browser.get("home", "/").status == 200
+    assert [(s.ok, s.cache) for s in recorder.samples] == [(True, "hit"), (True, "hit")]
+    assert len(OneRequestPerConnection.connections) == 2
+
+
+def test_a_form_is_never_sent_twice_when_its_kept_connection_was_closed(closing_server):
+    recorder = Recorder()
+    browser = Browser("127.0.0.1", closing_server.server_port, recorder, keep_alive=True)
+    browser.get("home", "/")
+    time.sleep(0.1)
+    assert browser.post("save", "/", [("title", "T")]) is None
+    assert recorder.samples[-1].status == 0 and not recorder.samples[-1].ok
+    assert len(OneRequestPerConnection.connections) == 1
