@@ -23,43 +23,47 @@ seen, no coordinator's sign-in). The targets (p95, ratio, 1 s) are reported, not
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import random
 import resource
 import secrets
-import ssl
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from perf.loadtest.accounts import Account  # noqa: E402
-from perf.loadtest.driver import Browser, Recorder, read_form, summarise  # noqa: E402
+from perf.loadtest.driver import Recorder, summarise  # noqa: E402
 from perf.loadtest.report import machine  # noqa: E402
-from perf.loadtest.run import EXPORTS, Load, log_in, manage, partner  # noqa: E402
+from perf.loadtest.run import EXPORTS, Load, partner  # noqa: E402
 from perf.loadtest.server import free_port  # noqa: E402
 from perf.loadtest.verify import check  # noqa: E402
 from perf.spiketest import checks  # noqa: E402
 from perf.spiketest import cluster as cluster_control  # noqa: E402
-from perf.spiketest.mix import VISITOR_MIX, PageSet, pause  # noqa: E402
+from perf.spiketest.actors import (  # noqa: E402
+    SpikeLoad,
+    Target,
+    coordinator,
+    exporter,
+    sign_in_with_code,
+    stopper,
+    tls_context,
+    visitor,
+    warm_up,
+)
+from perf.spiketest.mix import VISITOR_MIX, PageSet  # noqa: E402
 from perf.spiketest.paths import visitor_paths  # noqa: E402
+from perf.spiketest.prepare import (  # noqa: E402
+    prepare_accounts,
+    prepare_database,
+    prepare_submissions,
+)
 from perf.spiketest.report import print_summary  # noqa: E402
-from perf.spiketest.totp import code as totp_code  # noqa: E402
-
-TWO_FACTOR = "/en/accounts/two-factor/"
-REVIEW = "/en/review/"
-# Look for a publication this long before saying it was never seen.
-SEEN_WITHIN = 10.0
-POLL_SECONDS = 0.02
-# The coordinator publishes through app server 1 directly until this long before its stop.
-DIRECT_UNTIL_STOP = 4.0
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -85,288 +89,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--output", default=str(ROOT / "spiketest-results.json"))
     return parser.parse_args(argv)
-
-
-# -- preparation --------------------------------------------------------------------------
-
-
-@dataclass
-class Coordinator:
-    account: Account
-    totp_key: str  # hex, as TOTPDevice keeps it
-
-
-def prepare_database(env: dict, practices: int) -> None:
-    # The single server's cache, without Redis: a table of the database.
-    manage(cluster_control.single_server_env(env), "createcachetable")
-    manage(env, "generate_bench_data", "--practices", str(practices), "--reuse")
-    from nador_portal import page_cache
-
-    page_cache.bump()  # pages cached before the bench data are not the site's any more
-
-
-def prepare_accounts(count: int) -> tuple[list[Account], Coordinator]:
-    """Partners of organisations of their own and a coordinator with an authenticator app,
-    all made for the spike test with passwords of this run; the demo accounts are left as
-    they are (their passwords are in the cluster's passwords file)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from publishing.access import COORDINATORS_GROUP
-    from publishing.two_factor import new_secret
-    from stakeholders.models import Membership, Stakeholder
-
-    User = get_user_model()
-
-    def with_run_password(username: str):
-        user, _created = User.objects.get_or_create(username=username)
-        account = Account(username, secrets.token_urlsafe(16))
-        user.set_password(account.password)
-        user.is_active = True
-        user.save()
-        return user, account
-
-    partners = []
-    organisations = Stakeholder.objects.exclude(slug__in=["asticude", "acpp"]).order_by("pk")
-    for number, organisation in enumerate(organisations[:count], start=1):
-        user, account = with_run_password(f"spiketest-partner-{number}")
-        Membership.objects.filter(user=user).exclude(stakeholder=organisation).delete()
-        Membership.objects.get_or_create(user=user, stakeholder=organisation)
-        partners.append(account)
-    user, account = with_run_password("spiketest-coordinator")
-    user.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
-    key = new_secret()
-    TOTPDevice.objects.filter(user=user).delete()
-    TOTPDevice.objects.create(user=user, name="Spike test", key=key, confirmed=True)
-    return partners, Coordinator(account, key)
-
-
-def prepare_submissions(run_id: str, count: int) -> list[tuple[str, str]]:
-    """Practices submitted for review, for the coordinator to publish: (slug, title)."""
-    from django.utils.text import slugify
-
-    from practices.models import Practice, Theme
-    from publishing.workflow import Status
-    from stakeholders.models import Stakeholder
-
-    organisation = Stakeholder.objects.order_by("pk").first()
-    theme = Theme.objects.order_by("pk").first()
-    made = []
-    for number in range(1, count + 1):
-        title = f"Spike publication {run_id} {number}"
-        practice = Practice.objects.create(
-            title=title,
-            slug=slugify(title),
-            organisation=organisation,
-            status=Status.SUBMITTED,
-            summary=f"Published during the spike test {run_id}.",
-            country="MA",
-            language="en",
-        )
-        if theme is not None:
-            practice.themes.add(theme)
-        made.append((practice.slug, title))
-    return made
-
-
-# -- the cluster's load ---------------------------------------------------------------------
-
-
-def tls_context() -> ssl.SSLContext:
-    """The cluster's own certificate is trusted (deploy/cluster.sh made it for 127.0.0.1)."""
-    certificate = cluster_control.cluster_dir() / "run" / "tls.crt"
-    return ssl.create_default_context(cafile=str(certificate))
-
-
-@dataclass
-class Target:
-    """Where requests go: nginx over HTTPS, or an app server over http as nginx talks to
-    it (X-Forwarded-Proto https, from loopback)."""
-
-    host: str
-    port: int
-    scheme: str = "http"
-    tls: ssl.SSLContext | None = None
-
-    def browser(self, recorder: Recorder, keep_alive: bool = True) -> Browser:
-        headers = {}
-        if self.scheme == "http":
-            headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"}
-        return Browser(
-            self.host,
-            self.port,
-            recorder,
-            timeout=120,
-            scheme=self.scheme,
-            keep_alive=keep_alive,
-            tls=self.tls,
-            headers=headers,
-        )
-
-
-@dataclass
-class SpikeLoad(Load):
-    """The load test's shared state (perf/loadtest/run.py), over HTTPS with keep-alive,
-    plus the stop of app server 1, the publications and the coordinator's sign-in."""
-
-    front: Target | None = None
-    app1: Target | None = None
-    app2: Target | None = None
-    started: float = 0.0
-    stop_planned: float = 0.0
-    stop: checks.Stop | None = None
-    publications: list[checks.Publication] = field(default_factory=list)
-    coordinator_signed_in: bool = False
-    probes: Recorder = field(default_factory=Recorder)  # publication look-ups, not counted
-
-    def browser(self) -> Browser:
-        return self.front.browser(self.recorder)
-
-
-def visitor(load: Load, pages: PageSet, seed: int, think: float) -> None:
-    """Visits one after the other, each on a connection of its own (a new visitor)."""
-    rng = random.Random(seed)
-    while load.running():
-        browser = load.browser()
-        for kind, path in pages.visit(rng):
-            if not load.running():
-                break
-            browser.get(kind, path)
-            if think:
-                time.sleep(pause(rng, think))
-        browser.close()
-
-
-def sign_in_with_code(browser: Browser, coordinator: Coordinator) -> bool:
-    """The password, then the code the authenticator app would show now."""
-    if not log_in(browser, coordinator.account):
-        return False
-    response = browser.get("two-factor form", TWO_FACTOR)
-    form = response and response.status == 200 and read_form(response.body, "record-form")
-    if not form:
-        return False
-    form.set("code", totp_code(coordinator.totp_key))
-    response = browser.post("two-factor", TWO_FACTOR, form.values, expect=(302,))
-    if response is None or response.status != 302:
-        return False
-    response = browser.get("review queue", REVIEW)
-    return response is not None and response.status == 200
-
-
-def publish(browser: Browser, slug: str) -> bool:
-    path = f"/en/review/practices/{slug}/"
-    response = browser.get("review page", path)
-    form = response and response.status == 200 and read_form(response.body, "record-form")
-    if not form:
-        return False
-    response = browser.post("publish", f"{path}publish/", form.values, expect=(302,))
-    return response is not None and response.status == 302
-
-
-def look_for(load: SpikeLoad, slug: str, title: str, through: str, places: dict) -> None:
-    """Ask each place, anonymously and all at once, for the practice's page and the list
-    (newest first) until both show it. The delay of a place is when the first request
-    that showed it was sent, after the publish's answer: a server's queue under load
-    delays the answer, not what the answer shows; the answer's own delay is kept too."""
-    published_at = time.monotonic()
-    publication = checks.Publication(slug, through)
-    places_pages = [(name, page) for name in sorted(places) for page in ("page", "list")]
-    publication.seen = {f"{name} {page}": None for name, page in places_pages}
-
-    def poll(name: str, page: str) -> None:
-        browser = places[name].browser(load.probes)
-        path = f"/en/practices/{slug}/" if page == "page" else "/en/practices/"
-        while time.monotonic() - published_at < SEEN_WITHIN:
-            sent = time.monotonic()
-            response = browser.get(f"seen {page}", path)
-            if response is not None and response.status == 200 and title in response.body:
-                publication.seen[f"{name} {page}"] = round(sent - published_at, 3)
-                publication.answered[f"{name} {page}"] = round(time.monotonic() - published_at, 3)
-                break
-            time.sleep(POLL_SECONDS)
-        browser.close()
-
-    threads = [threading.Thread(target=poll, args=pair) for pair in places_pages]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    with load.lock:
-        load.publications.append(publication)
-
-
-def coordinator(load: SpikeLoad, browser: Browser, submissions, every: float) -> None:
-    """Signed in with the second factor before the spike (the session is shared by the app
-    servers), publishes the next submitted practice every `every` seconds. Before app
-    server 1 stops, it publishes on that server directly and looks for the practice on the
-    other and through nginx."""
-    if not load.coordinator_signed_in:
-        return
-    direct = load.app1.browser(load.recorder, keep_alive=False)
-    direct.cookies = browser.cookies  # the same browser, talking to app server 1
-    for slug, title in submissions:
-        if not load.running():
-            break
-        next_publication = time.monotonic() + every
-        if time.monotonic() < load.stop_planned - DIRECT_UNTIL_STOP:
-            through, places = "app1", {"app2": load.app2, "nginx": load.front}
-        else:
-            through, places = "nginx", {"nginx": load.front}
-            if load.stop is not None:  # app server 1 is gone: app server 2 answers alone
-                places["app2"] = load.app2
-        if publish(direct if through == "app1" else browser, slug):
-            look_for(load, slug, title, through, places)
-        time.sleep(max(0.0, min(next_publication, load.deadline) - time.monotonic()))
-
-
-def exporter(load: SpikeLoad, desk: Browser, paths, seed: int) -> None:
-    """The coordinator's other tab: an export of a selection every few seconds."""
-    rng, exports = random.Random(seed), itertools.cycle(EXPORTS.items())
-    if not load.coordinator_signed_in:
-        return
-    browser = load.browser()
-    browser.cookies = desk.cookies
-    while load.running():
-        kind, path = next(exports)
-        selection = paths["open-data filter" if kind.startswith("open-data") else "export filter"]
-        browser.get(kind, f"{path}?{rng.choice(selection)}")
-        time.sleep(rng.uniform(2, 4))
-    browser.close()
-
-
-def stopper(load: SpikeLoad) -> None:
-    """Halfway, app server 1 stops gracefully; nginx sends everything to app server 2."""
-    time.sleep(max(0.0, load.stop_planned - time.monotonic()))
-    signalled = time.monotonic()
-    print(f"Halfway: stopping app server 1 ({load.app1.host}:{load.app1.port})", flush=True)
-    cluster_control.stop_app("app1")
-    load.stop = checks.Stop(signalled, time.monotonic())
-    print(f"App server 1 stopped in {load.stop.gone - signalled:.1f} s", flush=True)
-
-
-WARM_PAGES = 16  # of each kind
-
-
-def warm_up(target: Target, pages: PageSet, parallel: int = 8) -> None:
-    """Each kind's most popular pages once, unrecorded, as a site with its usual traffic
-    has them: a fresh worker's first answers (imports, templates) are not what is measured,
-    and the popular pages are in the cache (when there is one) before the spike."""
-    recorder = Recorder()
-    step = WARM_PAGES // parallel
-
-    def browse(offset: int) -> None:
-        browser = target.browser(recorder)
-        for kind, paths in pages.paths.items():
-            for path in paths[offset : offset + step]:
-                browser.get(kind, path)
-        browser.close()
-
-    threads = [threading.Thread(target=browse, args=(step * n,)) for n in range(parallel)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
 
 
 def cpu_seconds() -> float:
