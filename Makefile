@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo messages serve backup restore lint format bench loadtest clean cluster cluster-stop cluster-status
+.PHONY: run test install install-dev migrate demo messages serve backup restore lint format bench loadtest clean cluster cluster-stop cluster-status spiketest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,14 @@ cluster: messages
 
 cluster-stop:
 	deploy/cluster.sh stop
+
+## make spiketest: a traffic spike on the cluster (started if needed, then left as found) with
+##   SPIKE_PRACTICES bench practices: 200 visitors over HTTPS for 60 s while partners save and a
+##   coordinator (TOTP) publishes and exports, app server 1 stopped halfway; then the same
+##   visitors on one uncached server; SPIKETEST_ARGS go to perf/spiketest/run.py (--help).
+SPIKE_PRACTICES ?= 100000
+spiketest: messages
+	$(BIN)/python perf/spiketest/run.py --practices $(SPIKE_PRACTICES) $(SPIKETEST_ARGS)
 
 cluster-status:
 	deploy/cluster.sh status

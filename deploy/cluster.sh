@@ -4,7 +4,7 @@
 # gunicorn app servers with production settings (DEBUG off), nginx in front with TLS,
 # balancing between them. Everything lives in CLUSTER_DIR (.cluster/) and stops with `stop`.
 #
-#   deploy/cluster.sh start | stop | status | env
+#   deploy/cluster.sh start | stop | status | env | start-app NAME | stop-app NAME
 #
 # `env` prints the settings of the app servers (source it to run manage.py against the
 # cluster: `set -a; . .cluster/env; set +a`).
@@ -14,6 +14,12 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DIR="${CLUSTER_DIR:-$ROOT/.cluster}"
 RUN="$DIR/run"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
+# The ports a cluster was started with (CLUSTER_*_PORT) stay its ports for the later commands.
+if [ -s "$DIR/ports" ]; then
+    while IFS== read -r name value; do
+        [ -n "${!name:-}" ] || export "$name=$value"
+    done <"$DIR/ports"
+fi
 PRIMARY_PORT="${CLUSTER_PRIMARY_PORT:-55450}"
 REPLICA_PORT="${CLUSTER_REPLICA_PORT:-55451}"
 REDIS_PORT="${CLUSTER_REDIS_PORT:-56390}"
@@ -73,6 +79,15 @@ CONF
 port = $REPLICA_PORT
 CONF
     fi
+    # A long export on the replica would otherwise hold back the replay of the primary's
+    # cleanups (up to max_standby_streaming_delay, 30 s: the replica 30 s behind, longer
+    # than REPLICA_STICKY_SECONDS); with feedback the primary keeps those rows a little longer.
+    if ! grep -q '^hot_standby_feedback' "$DIR/pg/replica/postgresql.conf"; then
+        echo "hot_standby_feedback = on" >>"$DIR/pg/replica/postgresql.conf"
+        if as_pg "$PGBIN/pg_ctl" -D "$DIR/pg/replica" status >/dev/null 2>&1; then
+            as_pg "$PGBIN/pg_ctl" -D "$DIR/pg/replica" reload >/dev/null
+        fi
+    fi
     if ! as_pg "$PGBIN/pg_ctl" -D "$DIR/pg/replica" status >/dev/null 2>&1; then
         as_pg "$PGBIN/pg_ctl" -D "$DIR/pg/replica" -l "$RUN/postgres-replica.log" -w start >/dev/null
     fi
@@ -104,6 +119,7 @@ OPEN_DATA_ACCEL_REDIRECT=/open-data-files/
 OPEN_DATA_ROOT=$DIR/open-data
 MEDIA_ROOT=$DIR/media
 ATTACHMENT_ACCEL_REDIRECT=/media/
+OPEN_DATA_BUILD=off
 SITE_URL=https://127.0.0.1:$HTTPS_PORT
 STATIC_ROOT=$ROOT/staticfiles
 CLUSTER_URL=https://127.0.0.1:$HTTPS_PORT
@@ -137,7 +153,21 @@ print(json.dumps(passwords, indent=2))
 " >"$DIR/passwords")
         touch "$DIR/demo-loaded"
     fi
-    "$VENV/python" manage.py build_open_data >/dev/null
+}
+
+control_socket_option() {
+    # gunicorn 27 opens ~/.gunicorn/gunicorn.ctl, one for every server of the user: each
+    # app server would take the other's.
+    "$VENV/python" -c "import gunicorn, sys; sys.exit(gunicorn.version_info < (27,))" &&
+        printf '%s' --no-control-socket || true
+}
+
+app_port() {  # app_port NAME
+    case "$1" in
+        app1) printf '%s' "$APP1_PORT" ;;
+        app2) printf '%s' "$APP2_PORT" ;;
+        *) say "cluster: no app server $1 (app1 or app2)" >&2; exit 2 ;;
+    esac
 }
 
 start_app() {  # start_app NAME PORT
@@ -148,17 +178,40 @@ start_app() {  # start_app NAME PORT
         # shellcheck disable=SC1091
         . "$DIR/env"
         set +a
+        # --keep-alive longer than nginx's keepalive_timeout of its upstream: nginx, not
+        # gunicorn, closes an idle connection, so a request is never sent on a connection
+        # that gunicorn is closing at that moment (a POST sent so would be a 502).
         "$VENV/gunicorn" nador_portal.wsgi --bind "127.0.0.1:$port" --daemon \
             --pid "$RUN/$name.pid" --error-logfile "$RUN/$name.log" \
             --workers "$WORKERS" --worker-class gthread --threads "$THREADS" \
-            --timeout 60 --graceful-timeout 30 --forwarded-allow-ips 127.0.0.1
+            --timeout 60 --graceful-timeout 30 --keep-alive 75 \
+            --forwarded-allow-ips 127.0.0.1 $(control_socket_option)
     )
     wait_for 30 "app server $name" curl -fsS "http://127.0.0.1:$port/healthz"
 }
 
+start_open_data() {
+    # The full open-data files are rebuilt by a timer of their own, at a low priority, not
+    # by a thread of the app server that published (OPEN_DATA_BUILD=off above): a build of
+    # 100,000 practices takes minutes of CPU, which a spike's visitors need more.
+    if [ -s "$RUN/open-data.pid" ] && kill -0 "$(cat "$RUN/open-data.pid")" 2>/dev/null; then return; fi
+    (
+        set -a
+        # shellcheck disable=SC1091
+        . "$DIR/env"
+        set +a
+        cd "$ROOT"
+        setsid nice -n 10 bash -c "while :; do '$VENV/python' manage.py build_open_data; sleep 60; done" \
+            >>"$RUN/open-data.log" 2>&1 </dev/null &
+        echo $! >"$RUN/open-data.pid"
+    )
+}
+
 start_nginx() {
     if [ ! -s "$RUN/tls.crt" ]; then
-        openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=localhost" \
+        # An ECDSA key: each new visitor's handshake costs nginx a fraction of an RSA one.
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+            -subj "/CN=localhost" \
             -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
             -keyout "$RUN/tls.key" -out "$RUN/tls.crt" 2>/dev/null
     fi
@@ -175,16 +228,25 @@ start_nginx() {
     wait_for 10 nginx curl -kfsS "https://127.0.0.1:$HTTPS_PORT/healthz"
 }
 
+write_ports() {
+    printf '%s\n' "CLUSTER_PRIMARY_PORT=$PRIMARY_PORT" "CLUSTER_REPLICA_PORT=$REPLICA_PORT" \
+        "CLUSTER_REDIS_PORT=$REDIS_PORT" "CLUSTER_APP1_PORT=$APP1_PORT" \
+        "CLUSTER_APP2_PORT=$APP2_PORT" "CLUSTER_HTTP_PORT=$HTTP_PORT" \
+        "CLUSTER_HTTPS_PORT=$HTTPS_PORT" >"$DIR/ports"
+}
+
 start() {
     command -v redis-server >/dev/null || { say "cluster: redis-server is missing (apt-get install redis-server)"; exit 1; }
     command -v nginx >/dev/null || { say "cluster: nginx is missing (apt-get install nginx)"; exit 1; }
     mkdir -p "$RUN" "$DIR/open-data" "$DIR/media"
+    write_ports
     start_postgres
     start_redis
     write_env
     prepare_portal
     start_app app1 "$APP1_PORT"
     start_app app2 "$APP2_PORT"
+    start_open_data
     start_nginx
     say "cluster: https://127.0.0.1:$HTTPS_PORT/ (self-signed certificate; curl -k)"
     say "  app servers http://127.0.0.1:$APP1_PORT and :$APP2_PORT, PostgreSQL primary :$PRIMARY_PORT"
@@ -207,6 +269,11 @@ stop() {
     if [ -s "$RUN/nginx.pid" ]; then nginx -c "$RUN/nginx.conf" -p "$RUN" -s quit 2>/dev/null || true; fi
     stop_pid app1
     stop_pid app2
+    # The open-data timer and the build it may be running: its own process group (setsid).
+    if [ -s "$RUN/open-data.pid" ] && kill -0 "$(cat "$RUN/open-data.pid")" 2>/dev/null; then
+        kill -- "-$(cat "$RUN/open-data.pid")" 2>/dev/null || true
+    fi
+    rm -f "$RUN/open-data.pid"
     stop_pid redis
     for node in replica primary; do
         if [ -d "$DIR/pg/$node" ] && as_pg "$PGBIN/pg_ctl" -D "$DIR/pg/$node" status >/dev/null 2>&1; then
@@ -218,7 +285,7 @@ stop() {
 }
 
 status() {
-    for name in nginx app1 app2 redis; do
+    for name in nginx app1 app2 open-data redis; do
         if [ -s "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
             say "$name: running (pid $(cat "$RUN/$name.pid"))"
         else
@@ -236,8 +303,12 @@ status() {
 
 case "${1:-}" in
     start) start ;;
+    # One app server alone, as in a rolling release: stop-app waits for its requests in
+    # flight (gunicorn's graceful SIGTERM); nginx sends the others to the other server.
+    start-app) start_app "${2:-}" "$(app_port "${2:-}")" ;;
+    stop-app) app_port "${2:-}" >/dev/null && stop_pid "$2" ;;
     stop) stop ;;
     status) status ;;
     env) cat "$DIR/env" ;;
-    *) say "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+    *) say "usage: $0 start|stop|status|env|start-app app1|stop-app app1" >&2; exit 2 ;;
 esac

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import math
 import re
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ class Sample:
     seconds: float
     status: int  # 0 when the connection failed
     error: str = ""
+    started: float = 0.0  # time.monotonic() when sent
+    cache: str = ""  # the X-Page-Cache header: hit, miss or none
 
     @property
     def ok(self) -> bool:
@@ -88,16 +91,50 @@ class Response:
         return urlsplit(self.headers.get("location", "")).path
 
 
+# A kept-alive connection the server closed meanwhile fails before any answer: a browser
+# sends the request again on a new connection (for a GET; a form is never sent twice).
+STALE_CONNECTION = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
 class Browser:
     """One visitor: keeps its cookies, does not follow redirects, times each request.
 
     Production cookies are `Secure`; on plain http over loopback the driver sends them
-    back anyway, as a browser would behind the TLS-terminating proxy."""
+    back anyway, as a browser would behind the TLS-terminating proxy. With `scheme="https"`
+    it speaks TLS (`tls`: an ssl.SSLContext); with `keep_alive` it keeps one connection
+    open between requests, as browsers do; `headers` go with every request (a proxy's
+    X-Forwarded-Proto, when talking to an app server directly). A POST carries the Origin
+    header a browser sends, which Django's CSRF check asks for over HTTPS."""
 
-    def __init__(self, host: str, port: int, recorder: Recorder, timeout: float = 120) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        recorder: Recorder,
+        timeout: float = 120,
+        *,
+        scheme: str = "http",
+        keep_alive: bool = False,
+        tls: ssl.SSLContext | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.host, self.port, self.timeout = host, port, timeout
         self.recorder = recorder
         self.cookies: dict[str, str] = {}
+        self.scheme, self.keep_alive, self.tls = scheme, keep_alive, tls
+        self.extra_headers = headers or {}
+        self._connection: http.client.HTTPConnection | None = None
+
+    @property
+    def origin(self) -> str:
+        secure = self.extra_headers.get("X-Forwarded-Proto") == "https"
+        scheme = "https" if secure else self.scheme
+        return f"{scheme}://{self.host}:{self.port}"
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def get(self, kind: str, path: str) -> Response | None:
         return self.request(kind, "GET", path)
@@ -108,20 +145,33 @@ class Browser:
     def request(self, kind: str, method: str, path: str, body=None, expect=OK_STATUSES):
         """Send, time and record one request; None when no answer came. An answer whose
         status is not in `expect` (a form sent back with errors) counts as an error."""
+        sent_at = time.monotonic()
         started = time.perf_counter()
         try:
             response = self._send(method, path, body)
         except (OSError, http.client.HTTPException) as error:
             seconds = time.perf_counter() - started
-            self.recorder.add(Sample(kind, seconds, 0, type(error).__name__))
+            self.recorder.add(Sample(kind, seconds, 0, type(error).__name__, sent_at))
             return None
         seconds = time.perf_counter() - started
         error = "" if response.status in expect else "unexpected status"
-        self.recorder.add(Sample(kind, seconds, response.status, error))
+        cache = response.headers.get("x-page-cache", "none")
+        self.recorder.add(Sample(kind, seconds, response.status, error, sent_at, cache))
         return response
 
     def _send(self, method: str, path: str, body: bytes | None) -> Response:
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        reused = self._connection is not None
+        try:
+            return self._exchange(method, path, body)
+        except STALE_CONNECTION:
+            if not (reused and method == "GET"):
+                raise
+            return self._exchange(method, path, body)
+
+    def _exchange(self, method: str, path: str, body: bytes | None) -> Response:
+        connection = self._connection or self._connect()
+        self._connection = None
+        done = False
         try:
             connection.request(method, path, body=body, headers=self._headers(body))
             raw = connection.getresponse()
@@ -129,16 +179,28 @@ class Browser:
             headers = {name.lower(): value for name, value in raw.getheaders()}
             for value in raw.headers.get_all("Set-Cookie") or []:
                 self._remember(value)
+            done = True
             return Response(raw.status, headers, content.decode("utf-8", "replace"))
         finally:
-            connection.close()
+            if done and self.keep_alive and not raw.will_close:
+                self._connection = connection
+            else:
+                connection.close()
+
+    def _connect(self) -> http.client.HTTPConnection:
+        if self.scheme == "https":
+            return http.client.HTTPSConnection(
+                self.host, self.port, timeout=self.timeout, context=self.tls
+            )
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
 
     def _headers(self, body: bytes | None) -> dict[str, str]:
-        headers = {"Accept-Language": "en", "User-Agent": "nador-loadtest"}
+        headers = {"Accept-Language": "en", "User-Agent": "nador-loadtest", **self.extra_headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.origin
         return headers
 
     def _remember(self, header: str) -> None:

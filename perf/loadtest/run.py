@@ -167,6 +167,8 @@ class Load:
     recorder: Recorder = field(default_factory=Recorder)
     saves: SaveLog = field(default_factory=SaveLog)
     unanswered_creates: int = 0
+    # What each unanswered creation sent (its slug unknown): found by title, or not at all.
+    unanswered_new: list[SavedPractice] = field(default_factory=list)
     load_average: list[float] = field(default_factory=list)  # at the start and the end
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -226,7 +228,9 @@ def save_practice(load: Load, browser: Browser, path: str, rng, account: Account
     values = [*form.values, ("save", "")]
     kind = "practice create" if creating else "practice edit"
     response = browser.post(kind, path, values, expect=(302,))
-    if response is None:
+    # No answer, or a proxy's or server's error (an app server stopped meanwhile): the save
+    # may or may not have happened, but never in part.
+    if response is None or response.status >= 500:
         _unanswered(load, path, values, creating)
         return None
     match = EDIT_PATH.match(response.location) if response.status == 302 else None
@@ -241,6 +245,7 @@ def _unanswered(load: Load, path: str, values: list, creating: bool) -> None:
     with load.lock:
         if creating:
             load.unanswered_creates += 1
+            load.unanswered_new.append(SavedPractice.from_form("", values))
         else:
             slug = EDIT_PATH.match(path)["slug"]
             load.saves.unanswered(SavedPractice.from_form(slug, values))
