@@ -99,7 +99,10 @@ def _page(request: HttpRequest, practices, search_text: str, total: int | None):
     """The asked-for page (a malformed number is page 1, one past the end the last page),
     each practice with its search snippet. `total`, when the facet index counted it,
     spares the paginator its COUNT."""
-    paginator = Paginator(practices.prefetch_related("themes"), PER_PAGE)
+    # A list, not a manager's cache: Django builds a QuerySet per practice to hold a
+    # prefetched relation, and a theme's (ordered by its translated name) costs 0.15 ms.
+    themes = Prefetch("themes", to_attr="card_themes")
+    paginator = Paginator(practices.prefetch_related(themes), PER_PAGE)
     if total is not None:
         paginator.count = total
     page = paginator.page(min(_page_number(request), max(paginator.num_pages, 1)))
