@@ -30,6 +30,7 @@ PDF_LIST_LIMIT = 200  # practices in the list's PDF (practices/pdf.py)
 RANK_LIMIT = 2_000
 CARD_FIELDS = ["title", "slug", "city", "country", "is_sample", "language"]
 CARD_FIELDS += ["start_date", "end_date"]
+CARD_TEXTS = ("title", "summary")  # of a translation, what a card of the list shows
 SORTS = {
     "newest": (_("Newest"), ["-published_at", "pk"]),
     "title": (_("Title"), ["title", "pk"]),
@@ -102,11 +103,13 @@ def _page(request: HttpRequest, practices, search_text: str, total: int | None):
     # A list, not a manager's cache: Django builds a QuerySet per practice to hold a
     # prefetched relation, and a theme's (ordered by its translated name) costs 0.15 ms.
     themes = Prefetch("themes", to_attr="card_themes")
-    paginator = Paginator(practices.prefetch_related(themes), PER_PAGE)
+    # A card's fields only: the long texts of the practice (impact, lessons) are not shown.
+    practices = practices.only(*CARD_FIELDS, "summary").prefetch_related(themes)
+    paginator = Paginator(practices, PER_PAGE)
     if total is not None:
         paginator.count = total
     page = paginator.page(min(_page_number(request), max(paginator.num_pages, 1)))
-    page.object_list = localise(page.object_list, get_language())
+    page.object_list = localise(page.object_list, get_language(), CARD_TEXTS)
     found = snippets(page.object_list, search_text) if search_text else {}
     for practice in page.object_list:
         practice.snippet = found.get(practice.pk)
