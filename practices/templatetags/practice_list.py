@@ -4,14 +4,16 @@ A facet offers up to fifty options and the list shows about two hundred and fift
 in the template language each option cost a dozen variable lookups and a
 {% blocktranslate %}, the largest part of the page's time at 10,000 practices
 (docs/performance/log.md). The HTML is the template's, byte for byte
-(tests/practices/test_list_rendering.py holds them equal)."""
+(tests/practices/test_list_rendering.py holds them equal). As in templates, the texts
+of the catalogues are not escaped, the values are."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.text import Truncator
+from django.utils.translation import get_language_info, gettext, ngettext
 
 register = template.Library()
 
@@ -22,7 +24,7 @@ INDENT = "\n      "
 def facet_options(options) -> SafeString:
     """The <li> of each option of a facet (search/facet_options.FacetOption): a link to
     the list with that option toggled, with its count."""
-    remove = conditional_escape(gettext("Remove filter:"))
+    remove = gettext("Remove filter:")
     words: dict[int, str] = {}
     html = []
     for option in options:
@@ -43,3 +45,75 @@ def facet_options(options) -> SafeString:
             f"</span></a></li>{INDENT}"
         )
     return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped
+
+
+@register.simple_tag
+def practice_card(practice, show_summary: bool = False, show_themes: bool = False) -> SafeString:
+    """A practice's card (<li class="card">) in the lists of practices: its image, title,
+    place, years, the language it is shown in, its snippet or summary and its themes.
+
+    `practice.shown` is set by practices/languages.py localise(); `card_image` by
+    attachments.models.attach_card_images() and `snippet` by the list, when they are;
+    `card_themes`, a list, when `show_themes`."""
+    shown = practice.shown
+    language = conditional_escape(shown.language)
+    return mark_safe(  # noqa: S308 - every value in it is escaped
+        f'\n<li class="card">\n  {_card_image(getattr(practice, "card_image", None))}'
+        f'\n  <h3 class="card-title"><a href="{conditional_escape(practice.get_absolute_url())}"'
+        f' lang="{language}" dir="auto">{conditional_escape(shown.title)}</a></h3>'
+        f'\n  <p class="meta">{_card_meta(practice, shown)}</p>'
+        f"\n  {_card_text(practice, shown, language, show_summary)}"
+        f"\n  {_card_themes(practice) if show_themes else ''}\n</li>\n"
+    )
+
+
+def _card_image(image) -> str:
+    if not image:
+        return ""
+    return (
+        f'<img class="card-image" src="{conditional_escape(image.card_url())}"'
+        f' alt="{conditional_escape(image.alt)}" width="{conditional_escape(image.card_width)}"'
+        f' height="{conditional_escape(image.card_height)}" loading="lazy" decoding="async">'
+    )
+
+
+def _card_meta(practice, shown) -> str:
+    place = f"{conditional_escape(practice.city)}, " if practice.city else ""
+    years = ""
+    if practice.start_date:
+        years = f" · {practice.start_date.year:04d}"
+        if practice.end_date:
+            years += f"–{practice.end_date.year:04d}"
+    name = conditional_escape(str(get_language_info(str(shown.language))["name_translated"]))
+    if shown.is_translation:
+        written = gettext("In %(language)s (translation)") % {"language": name}
+    else:
+        written = gettext("In %(language)s") % {"language": name}
+    sample = ""
+    if practice.is_sample:
+        sample = f' <span class="badge">{gettext("Sample content")}</span>'
+    return (
+        f"{place}{conditional_escape(practice.country.name)}{years} · "
+        f'<span class="language">{written}</span>{sample}'
+    )
+
+
+def _card_text(practice, shown, language: str, show_summary: bool) -> str:
+    snippet = getattr(practice, "snippet", None)
+    if snippet:
+        return f'<p class="snippet" lang="{language}" dir="auto">{conditional_escape(snippet)}</p>'
+    if show_summary:
+        summary = Truncator(shown.summary).words(30, truncate=" …")
+        return f'<p class="summary" lang="{language}" dir="auto">{conditional_escape(summary)}</p>'
+    return ""
+
+
+def _card_themes(practice) -> str:
+    themes = practice.card_themes
+    if not themes:
+        return ""
+    names = "".join(
+        f'<span class="tag">{conditional_escape(theme.name)}</span>' for theme in themes
+    )
+    label = gettext("Themes:")
+    return f'<p class="tags"><span class="visually-hidden">{label} </span>{names}</p>'
