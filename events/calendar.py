@@ -16,8 +16,12 @@ from events.models import Event
 PRODUCT_ID = "-//Nador partners' portal//Events//EN"
 
 
-def build_calendar(events: Iterable[Event], absolute_url, name: str) -> bytes:
-    """The events as an .ics file; ``absolute_url(event)`` gives each event's page."""
+def build_calendar(
+    events: Iterable[Event], absolute_url, name: str, description: str = "", archive: str = ""
+) -> bytes:
+    """The events as an .ics file; ``absolute_url(event)`` gives each event's page. A feed
+    says what it holds in its `description` (X-WR-CALDESC, and DESCRIPTION of RFC 7986)
+    and gives the page of the older events, `archive`, as its URL."""
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -25,6 +29,11 @@ def build_calendar(events: Iterable[Event], absolute_url, name: str) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    if description:
+        calendar.add("x-wr-caldesc", description)
+        calendar.add("description", description)
+    if archive:
+        calendar.add("url", archive)
     stamp = timezone.now()
     for event in events:
         calendar.add_component(_component(event, zone, stamp, absolute_url(event)))
