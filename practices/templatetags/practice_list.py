@@ -9,15 +9,22 @@ of the catalogues are not escaped, the values are."""
 
 from __future__ import annotations
 
+import html
+
 from django import template
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language_info, gettext, ngettext
 
 register = template.Library()
 
 INDENT = "\n      "
+
+
+def _escape(value) -> str:
+    """conditional_escape() without its check for lazy arguments, a third of its time
+    and called some 700 times a page: the same characters escaped the same way."""
+    return value if isinstance(value, SafeData) else html.escape(str(value))
 
 
 @register.simple_tag
@@ -31,7 +38,7 @@ def facet_options(options) -> SafeString:
         count = option.count
         if count not in words:
             words[count] = ngettext("practice", "practices", count)
-        url = conditional_escape(option.url)
+        url = _escape(option.url)
         if option.selected:
             link = (
                 f'<a href="{url}" class="option selected" aria-current="true">'
@@ -40,7 +47,7 @@ def facet_options(options) -> SafeString:
         else:
             link = f'<a href="{url}" class="option">'
         html.append(
-            f"{INDENT}<li>{link}{conditional_escape(option.label)} "
+            f"{INDENT}<li>{link}{_escape(option.label)} "
             f'<span class="count">{count}<span class="visually-hidden"> {words[count]}</span>'
             f"</span></a></li>{INDENT}"
         )
@@ -56,11 +63,11 @@ def practice_card(practice, show_summary: bool = False, show_themes: bool = Fals
     attachments.models.attach_card_images() and `snippet` by the list, when they are;
     `card_themes`, a list, when `show_themes`."""
     shown = practice.shown
-    language = conditional_escape(shown.language)
+    language = _escape(shown.language)
     return mark_safe(  # noqa: S308 - every value in it is escaped
         f'\n<li class="card">\n  {_card_image(getattr(practice, "card_image", None))}'
-        f'\n  <h3 class="card-title"><a href="{conditional_escape(practice.get_absolute_url())}"'
-        f' lang="{language}" dir="auto">{conditional_escape(shown.title)}</a></h3>'
+        f'\n  <h3 class="card-title"><a href="{_escape(practice.get_absolute_url())}"'
+        f' lang="{language}" dir="auto">{_escape(shown.title)}</a></h3>'
         f'\n  <p class="meta">{_card_meta(practice, shown)}</p>'
         f"\n  {_card_text(practice, shown, language, show_summary)}"
         f"\n  {_card_themes(practice) if show_themes else ''}\n</li>\n"
@@ -71,20 +78,20 @@ def _card_image(image) -> str:
     if not image:
         return ""
     return (
-        f'<img class="card-image" src="{conditional_escape(image.card_url())}"'
-        f' alt="{conditional_escape(image.alt)}" width="{conditional_escape(image.card_width)}"'
-        f' height="{conditional_escape(image.card_height)}" loading="lazy" decoding="async">'
+        f'<img class="card-image" src="{_escape(image.card_url())}"'
+        f' alt="{_escape(image.alt)}" width="{_escape(image.card_width)}"'
+        f' height="{_escape(image.card_height)}" loading="lazy" decoding="async">'
     )
 
 
 def _card_meta(practice, shown) -> str:
-    place = f"{conditional_escape(practice.city)}, " if practice.city else ""
+    place = f"{_escape(practice.city)}, " if practice.city else ""
     years = ""
     if practice.start_date:
         years = f" · {practice.start_date.year:04d}"
         if practice.end_date:
             years += f"–{practice.end_date.year:04d}"
-    name = conditional_escape(str(get_language_info(str(shown.language))["name_translated"]))
+    name = _escape(str(get_language_info(str(shown.language))["name_translated"]))
     if shown.is_translation:
         written = gettext("In %(language)s (translation)") % {"language": name}
     else:
@@ -93,7 +100,7 @@ def _card_meta(practice, shown) -> str:
     if practice.is_sample:
         sample = f' <span class="badge">{gettext("Sample content")}</span>'
     return (
-        f"{place}{conditional_escape(practice.country.name)}{years} · "
+        f"{place}{_escape(practice.country.name)}{years} · "
         f'<span class="language">{written}</span>{sample}'
     )
 
@@ -101,10 +108,10 @@ def _card_meta(practice, shown) -> str:
 def _card_text(practice, shown, language: str, show_summary: bool) -> str:
     snippet = getattr(practice, "snippet", None)
     if snippet:
-        return f'<p class="snippet" lang="{language}" dir="auto">{conditional_escape(snippet)}</p>'
+        return f'<p class="snippet" lang="{language}" dir="auto">{_escape(snippet)}</p>'
     if show_summary:
         summary = Truncator(shown.summary).words(30, truncate=" …")
-        return f'<p class="summary" lang="{language}" dir="auto">{conditional_escape(summary)}</p>'
+        return f'<p class="summary" lang="{language}" dir="auto">{_escape(summary)}</p>'
     return ""
 
 
@@ -112,8 +119,6 @@ def _card_themes(practice) -> str:
     themes = practice.card_themes
     if not themes:
         return ""
-    names = "".join(
-        f'<span class="tag">{conditional_escape(theme.name)}</span>' for theme in themes
-    )
+    names = "".join(f'<span class="tag">{_escape(theme.name)}</span>' for theme in themes)
     label = gettext("Themes:")
     return f'<p class="tags"><span class="visually-hidden">{label} </span>{names}</p>'
