@@ -3,7 +3,7 @@ practice pages. Only published practices are ever shown here."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -236,10 +236,12 @@ def _toggler(params: QueryDict, name: str, base):
     before = _encoded(query, keys[:position])
     after = _encoded(query, keys[position + 1 :])
     current = params.getlist(name)
+    # What urlencode() writes, the name quoted once rather than per option and value.
+    key = quote_plus(name)
 
     def toggled(value: str) -> str:
         values = [v for v in current if v != value] if value in current else [*current, value]
-        middle = urlencode([(name, v) for v in values])
+        middle = "&".join(f"{key}={quote_plus(v)}" for v in values)
         return "?" + "&".join(part for part in (before, middle, after) if part)
 
     return toggled
