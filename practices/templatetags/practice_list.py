@@ -10,15 +10,19 @@ of the catalogues are not escaped, the values are."""
 from __future__ import annotations
 
 import html
+import re
+from functools import lru_cache
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import get_language, get_language_info, gettext, ngettext
 
 register = template.Library()
 
 INDENT = "\n      "
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # Django's <slug:> converter
 
 
 def _escape(value) -> str:
@@ -66,12 +70,27 @@ def practice_card(practice, show_summary: bool = False, show_themes: bool = Fals
     language = _escape(shown.language)
     return mark_safe(  # noqa: S308 - every value in it is escaped
         f'\n<li class="card">\n  {_card_image(getattr(practice, "card_image", None))}'
-        f'\n  <h3 class="card-title"><a href="{_escape(practice.get_absolute_url())}"'
+        f'\n  <h3 class="card-title"><a href="{_escape(_practice_url(practice))}"'
         f' lang="{language}" dir="auto">{_escape(shown.title)}</a></h3>'
         f'\n  <p class="meta">{_card_meta(practice, shown)}</p>'
         f"\n  {_card_text(practice, shown, language, show_summary)}"
         f"\n  {_card_themes(practice) if show_themes else ''}\n</li>\n"
     )
+
+
+def _practice_url(practice) -> str:
+    """practice.get_absolute_url() without a reverse() per card: the page's address with
+    the slug put in, for a slug as the URL pattern takes it."""
+    if not SLUG.fullmatch(practice.slug):
+        return practice.get_absolute_url()  # reverse() says what is wrong with it
+    before, after = _practice_url_parts(get_language(), get_script_prefix(), get_urlconf())
+    return f"{before}{practice.slug}{after}"
+
+
+@lru_cache(maxsize=64)
+def _practice_url_parts(language: str, script_prefix: str, urlconf) -> tuple[str, str]:
+    before, _slug, after = reverse("practices:detail", kwargs={"slug": "0"}).rpartition("/0/")
+    return f"{before}/", f"/{after}"
 
 
 def _card_image(image) -> str:
