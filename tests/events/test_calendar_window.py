@@ -1,6 +1,6 @@
 """The calendar feeds hold the upcoming events and a recent window (CALENDAR_PAST_DAYS),
 one feed for all events and one per series, each pointing to the events list, whose past
-events go page by page (issue 17, part 3)."""
+events go page by page."""
 
 import pytest
 from icalendar import Calendar

@@ -1,6 +1,6 @@
 """The list's cards and facet options are written by simple tags
 (practices/templatetags/practice_list.py) rather than by template includes and loops, for
-speed (issue 17, part 4): they write what the templates wrote, byte for byte, whatever the
+speed: they write what the templates wrote, byte for byte, whatever the
 practice, the language and the values (markup included)."""
 
 from datetime import date
