@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from events.calendar import build_calendar
 from events.forms import RegistrationForm
-from events.models import Event
+from events.models import Event, EventSeries
 from practices.languages import localise
 from practices.models import Practice
 from stakeholders.models import Stakeholder
 
 CALENDAR_CACHE_SECONDS = 24 * 3600
+PAST_PER_PAGE = 30
 
 
 def _by_series(events) -> list[dict]:
@@ -31,13 +35,21 @@ def _by_series(events) -> list[dict]:
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
+    """The events to come, then the past ones page by page, newest first: the archive the
+    calendar feeds point to (they hold only the recent past)."""
     published = Event.objects.published().select_related("series")
+    past = Paginator(published.past(), PAST_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "events/event_list.html",
         {
-            "upcoming": _by_series(published.upcoming()),
-            "past": _by_series(published.past()),
+            # Every page of the archive would repeat them: the first page only.
+            "upcoming": _by_series(published.upcoming()) if past.number == 1 else None,
+            "past": _by_series(past.object_list),
+            "page": past,
+            "page_range": past.paginator.get_elided_page_range(past.number, on_ends=1),
+            "page_prefix": "?",
+            "past_days": settings.CALENDAR_PAST_DAYS,
         },
     )
 
@@ -65,10 +77,20 @@ def render_event(
     return render(request, "events/event_detail.html", context, status=status)
 
 
-def _calendar_body(request: HttpRequest, events, name: str) -> bytes:
+def _calendar_body(request: HttpRequest, events, name: str, *archive) -> bytes:
     return build_calendar(
-        events, lambda event: request.build_absolute_uri(event.get_absolute_url()), name
+        events, lambda event: request.build_absolute_uri(event.get_absolute_url()), name, *archive
     )
+
+
+def _archive(request: HttpRequest) -> tuple[str, str]:
+    """A feed's description, saying what it holds and where the older events are, and the
+    address of that archive (the events list) for the feed's URL property."""
+    url = request.build_absolute_uri(reverse("events:list"))
+    description = _(
+        "Upcoming events and those of the last %(days)s days. Older events: %(url)s"
+    ) % {"days": settings.CALENDAR_PAST_DAYS, "url": url}
+    return description, url
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:
@@ -80,19 +102,34 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     events = Event.objects.published().for_calendar()
     name = _("Events of the Nador partners' portal")
-    # Calendar applications poll this feed, and icalendar takes seconds for thousands of
-    # events: the body is kept in the shared cache under a key made of what it shows. Every
+    return _ics_response(_cached_calendar(request, events, name, ""), "nador-events.ics")
+
+
+def series_calendar_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """The calendar of one series of events (a Migration Week), as bounded as the whole."""
+    series = get_object_or_404(EventSeries, slug=slug)
+    events = Event.objects.published().for_calendar().filter(series=series)
+    body = _cached_calendar(request, events, series.name, series.slug)
+    return _ics_response(body, f"{series.slug}.ics")
+
+
+def _cached_calendar(request: HttpRequest, events, name: str, series: str) -> bytes:
+    # Calendar applications poll the feeds, and icalendar takes a while for hundreds of
+    # events: a body is kept in the shared cache under a key made of what it shows. Every
     # save of an event moves its updated_at and publishing, archiving or the window moving
     # on change the count, so a changed calendar gets a new key: nothing stale is served,
-    # whichever process or server answers.
+    # whichever process or server answers. The window's length is in the key too.
     state = events.aggregate(count=Count("pk"), changed=Max("updated_at"))
-    version = f"{get_language()}|{request.scheme}|{request.get_host()}|{state}"
+    version = (
+        f"{get_language()}|{request.scheme}|{request.get_host()}|{series}|{name}|"
+        f"{settings.CALENDAR_PAST_DAYS}|{state}"
+    )
     key = "calendar-ics:" + hashlib.sha256(version.encode()).hexdigest()
     body = cache.get(key)
     if body is None:
-        body = _calendar_body(request, events, name)
+        body = _calendar_body(request, events, name, *_archive(request))
         cache.set(key, body, CALENDAR_CACHE_SECONDS)
-    return _ics_response(body, "nador-events.ics")
+    return body
 
 
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:

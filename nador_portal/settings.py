@@ -195,6 +195,9 @@ PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 LIST_PDF_LIMIT = env_int("LIST_PDF_LIMIT", 30)
 # Event registrations sent from one address an hour (events/registration_views.py).
 REGISTRATION_ADDRESS_LIMIT = env_int("REGISTRATION_ADDRESS_LIMIT", 10)
+# The calendar feeds (events/views.py) hold the upcoming events and those that ended in the last
+# CALENDAR_PAST_DAYS days, the events list's recent past; older ones are in its paginated archive.
+CALENDAR_PAST_DAYS = env_int("CALENDAR_PAST_DAYS", 90)
 # Visitors' messages about practices (contact/): messages an address may send an hour, messages
 # about one practice a day, the seconds a person takes at least to fill the form (a program
 # sends it at once), and the days they are kept (`manage.py purge_contact_requests`).

@@ -16,8 +16,11 @@ def translated_text(practice: Practice, translation: PracticeTranslation) -> Sho
     return ShownText(translation, translation.language, practice.language)
 
 
-def localise(practices: Iterable[Practice], language: str) -> list[Practice]:
-    """Set `practice.shown` on each practice for a reader of `language`."""
+def localise(
+    practices: Iterable[Practice], language: str, texts: Iterable[str] = ()
+) -> list[Practice]:
+    """Set `practice.shown` on each practice for a reader of `language`; `texts`, when
+    given, are the only texts of a translation read (a list's cards: title and summary)."""
     practices = list(practices)
     translations = {}
     if practices:
@@ -26,6 +29,8 @@ def localise(practices: Iterable[Practice], language: str) -> list[Practice]:
         rows = PracticeTranslation.objects.published().filter(
             practice_id__in=[p.pk for p in practices], language=language
         )
+        if texts:
+            rows = rows.only("practice", "language", *texts)
         translations = {row.practice_id: row for row in rows}
     for practice in practices:
         translation = translations.get(practice.pk)

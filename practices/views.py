@@ -3,7 +3,7 @@ practice pages. Only published practices are ever shown here."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -31,6 +31,7 @@ PDF_LIST_LIMIT = 200  # practices in the list's PDF (practices/pdf.py)
 RANK_LIMIT = 2_000
 CARD_FIELDS = ["title", "slug", "city", "country", "is_sample", "language"]
 CARD_FIELDS += ["start_date", "end_date"]
+CARD_TEXTS = ("title", "summary")  # of a translation, what a card of the list shows
 SORTS = {
     "newest": (_("Newest"), ["-published_at", "pk"]),
     "title": (_("Title"), ["title", "pk"]),
@@ -100,9 +101,14 @@ def _page(request: HttpRequest, practices, search_text: str, total: int | None):
     """The asked-for page (a malformed number is page 1, one past the end the last page),
     each practice with its search snippet. `total`, when the facet index counted it,
     spares the paginator its COUNT."""
-    paginator = Paginator(IdsFirst(practices.prefetch_related("themes"), total), PER_PAGE)
+    # A list, not a manager's cache: Django builds a QuerySet per practice to hold a
+    # prefetched relation, and a theme's (ordered by its translated name) costs 0.15 ms.
+    themes = Prefetch("themes", to_attr="card_themes")
+    # A card's fields only: the long texts of the practice (impact, lessons) are not shown.
+    practices = practices.only(*CARD_FIELDS, "summary").prefetch_related(themes)
+    paginator = Paginator(IdsFirst(practices, total), PER_PAGE)
     page = paginator.page(min(_page_number(request), max(paginator.num_pages, 1)))
-    page.object_list = localise(page.object_list, get_language())
+    page.object_list = localise(page.object_list, get_language(), CARD_TEXTS)
     found = snippets(page.object_list, search_text) if search_text else {}
     for practice in page.object_list:
         practice.snippet = found.get(practice.pk)
@@ -229,10 +235,12 @@ def _toggler(params: QueryDict, name: str, base):
     before = _encoded(query, keys[:position])
     after = _encoded(query, keys[position + 1 :])
     current = params.getlist(name)
+    # What urlencode() writes, the name quoted once rather than per option and value.
+    key = quote_plus(name)
 
     def toggled(value: str) -> str:
         values = [v for v in current if v != value] if value in current else [*current, value]
-        middle = urlencode([(name, v) for v in values])
+        middle = "&".join(f"{key}={quote_plus(v)}" for v in values)
         return "?" + "&".join(part for part in (before, middle, after) if part)
 
     return toggled

@@ -36,7 +36,11 @@ from search import dimensions, word_bits
 TABLE = "practices_facet_bitmap"
 EVERYTHING = ""  # the dimension of the bitmap of all published practices
 LOCK_ID = 0x6E61646F72  # "nador": pg_advisory_xact_lock key of the index's writers
-GROWTH = 65_536  # bits added at once when a practice id outgrows the bitmaps
+# Bits added at once when a practice id outgrows the bitmaps. Small, because every count
+# reads whole bitmaps: 4,096 keeps one of 10,000 practices at 1.5 kB, inline and not
+# compressed by PostgreSQL; 65,536 made it 8 kB (TOASTed), three times slower to count.
+# A growth rewrites every bitmap once per 4,096 new practices (refresh_all() resizes).
+GROWTH = 4_096
 
 
 def is_indexed() -> bool:
@@ -186,7 +190,9 @@ def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
         f"{prefix}"
         f"f AS MATERIALIZED (SELECT {', '.join(selections)} FROM f0), "
         f"g AS MATERIALIZED (SELECT {', '.join(combined)} FROM f), "
-        f"c AS (SELECT b.dimension, b.value, {count} AS n "
+        # MATERIALIZED: each bit_count once; inlined into the join, it was computed twice
+        # (for `n > 0` and for the output), half the time of the query at 10k practices.
+        f"c AS MATERIALIZED (SELECT b.dimension, b.value, {count} AS n "
         f"FROM {TABLE} b, g WHERE TRUE{limited} AND NOT b.dimension = ANY(%s)), "
         f"labels (dimension, value, key, label) AS ({labels}) "
         f"SELECT c.dimension, c.value, c.n, COALESCE(l.key, c.value), "

@@ -47,14 +47,15 @@ def facets_and_total(
         for name, values in active.items()
     }
     rows = counts.facet_rows(index, search=filterset.search_text())
-    choices = {d.name: d.choice_labels() for d in dimensions.DIMENSIONS}
+    by_name = {d.name: d for d in dimensions.DIMENSIONS}  # hundreds of rows to label
+    choices = {name: d.choice_labels() for name, d in by_name.items()}
     found: dict[str, list[FacetOption]] = {name: [] for name in choices}
     total = 0
     for name, _value, count, key, title in rows:
         if name == counts.TOTAL:
             total = count
         elif name in found:
-            label = dimensions.get(name).option_label(key, title, choices[name])
+            label = by_name[name].option_label(key, title, choices[name])
             found[name].append(FacetOption(key, label, count, False))
     for name, values in active.items():
         _mark_selected(dimensions.get(name), values, found[name], choices[name])

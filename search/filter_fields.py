@@ -35,6 +35,14 @@ class KeysField(forms.ModelMultipleChoiceField):
     """Records by their key. A key its model field refuses (a number beyond what the
     database holds) is an invalid choice, like an unknown one, not a database error."""
 
+    def clean(self, value):
+        # No key: an empty list rather than Django's queryset.none(), whose truth value
+        # (tested by the filter and by PracticeFilter.active()) compiled a query each time,
+        # 16 per list page.
+        if not value and not self.required:
+            return []
+        return super().clean(value)
+
     def _check_values(self, value):
         field = self.queryset.model._meta.get_field(self.to_field_name or "pk")
         for key in value:

@@ -18,7 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from events.models import Event, Registration
+from events.models import Event, EventSeries, Registration
 from practices.models import InterventionArea, Practice, Programme, TargetGroup
 from practices.sitemaps import SITEMAPS
 from publishing.workflow import Status
@@ -61,6 +61,12 @@ class Samples:
         return [Case(s, {"slug": e.slug}, s) for s, e in self.events.items()] + [
             Case(MISSING, {"slug": "no-such-event"}, MISSING)
         ]
+
+    def _series(self):
+        series, _created = EventSeries.objects.get_or_create(
+            slug="matrix-week", defaults={"name": "Matrix week"}
+        )
+        return [Case("series", {"slug": series.slug}), Case(MISSING, {"slug": "x"}, MISSING)]
 
     def _theme(self):
         return [Case("theme", {"slug": self.theme.slug}), Case(MISSING, {"slug": "x"}, MISSING)]

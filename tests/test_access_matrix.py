@@ -106,6 +106,7 @@ TABLE: dict[str, Row] = {
     "events:list": Row("none", EVERYONE_200),
     "events:calendar": Row("none", EVERYONE_200),
     "events:ics": Row("event", (PUBLISHED_ONLY,) * 4),
+    "events:series_calendar": Row("series", (by_case(200),) * 4),
     "events:detail": Row("event", (PUBLISHED_ONLY,) * 4),
     "numbers": Row("none", EVERYONE_200, EVERYONE_405),
     "data": Row("none", EVERYONE_200, EVERYONE_405),

@@ -16,6 +16,9 @@ ALLOWED = {
     ("search/fulltext.py", "mark_safe"),
     # The second factor's QR code: SVG drawn by segno (paths only); its label is escaped first.
     ("publishing/two_factor.py", "mark_safe"),
+    # The list's cards and facet options: every value escaped first, as the templates did
+    # (tests/practices/test_list_rendering.py compares them with the former templates).
+    ("practices/templatetags/practice_list.py", "mark_safe"),
     # Plain-text emails (subject and body): HTML escaping would show &lt; to the reader.
     # The messages are sent as text/plain only (test_the_notification_emails_are_plain...).
     *{

@@ -94,7 +94,8 @@ def test_event_pages_keep_a_constant_number_of_queries(
         assert client.get("/en/events/calendar.ics").status_code == 200
 
 
-def test_the_calendar_leaves_out_events_over_a_year_old(client, asticude):
+def test_the_calendar_leaves_out_events_over_a_year_old(client, asticude, settings):
+    settings.CALENDAR_PAST_DAYS = 365
     make_event(asticude, "Fair of last year", days=-300)
     make_event(asticude, "Ancient fair", days=-400)
     calendar = Calendar.from_ical(client.get("/en/events/calendar.ics").content)

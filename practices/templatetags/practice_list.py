@@ -1,0 +1,143 @@
+"""Parts of the public practice list written in Python rather than in template loops.
+
+A facet offers up to fifty options and the list shows about two hundred and fifty of them:
+in the template language each option cost a dozen variable lookups and a
+{% blocktranslate %}, the largest part of the page's time at 10,000 practices
+(docs/performance/log.md). The HTML is the template's, byte for byte
+(tests/practices/test_list_rendering.py holds them equal). As in templates, the texts
+of the catalogues are not escaped, the values are."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language, get_language_info, gettext, ngettext
+
+register = template.Library()
+
+INDENT = "\n      "
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # Django's <slug:> converter
+
+
+def _escape(value) -> str:
+    """conditional_escape() without its check for lazy arguments, a third of its time
+    and called some 700 times a page: the same characters escaped the same way."""
+    return value if isinstance(value, SafeData) else html.escape(str(value))
+
+
+@register.simple_tag
+def facet_options(options) -> SafeString:
+    """The <li> of each option of a facet (search/facet_options.FacetOption): a link to
+    the list with that option toggled, with its count."""
+    remove = gettext("Remove filter:")
+    words: dict[int, str] = {}
+    html = []
+    for option in options:
+        count = option.count
+        if count not in words:
+            words[count] = ngettext("practice", "practices", count)
+        url = _escape(option.url)
+        if option.selected:
+            link = (
+                f'<a href="{url}" class="option selected" aria-current="true">'
+                f'<span class="visually-hidden">{remove} </span>'
+            )
+        else:
+            link = f'<a href="{url}" class="option">'
+        html.append(
+            f"{INDENT}<li>{link}{_escape(option.label)} "
+            f'<span class="count">{count}<span class="visually-hidden"> {words[count]}</span>'
+            f"</span></a></li>{INDENT}"
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped
+
+
+@register.simple_tag
+def practice_card(practice, show_summary: bool = False, show_themes: bool = False) -> SafeString:
+    """A practice's card (<li class="card">) in the lists of practices: its image, title,
+    place, years, the language it is shown in, its snippet or summary and its themes.
+
+    `practice.shown` is set by practices/languages.py localise(); `card_image` by
+    attachments.models.attach_card_images() and `snippet` by the list, when they are;
+    `card_themes`, a list, when `show_themes`."""
+    shown = practice.shown
+    language = _escape(shown.language)
+    return mark_safe(  # noqa: S308 - every value in it is escaped
+        f'\n<li class="card">\n  {_card_image(getattr(practice, "card_image", None))}'
+        f'\n  <h3 class="card-title"><a href="{_escape(_practice_url(practice))}"'
+        f' lang="{language}" dir="auto">{_escape(shown.title)}</a></h3>'
+        f'\n  <p class="meta">{_card_meta(practice, shown)}</p>'
+        f"\n  {_card_text(practice, shown, language, show_summary)}"
+        f"\n  {_card_themes(practice) if show_themes else ''}\n</li>\n"
+    )
+
+
+def _practice_url(practice) -> str:
+    """practice.get_absolute_url() without a reverse() per card: the page's address with
+    the slug put in, for a slug as the URL pattern takes it."""
+    if not SLUG.fullmatch(practice.slug):
+        return practice.get_absolute_url()  # reverse() says what is wrong with it
+    before, after = _practice_url_parts(get_language(), get_script_prefix(), get_urlconf())
+    return f"{before}{practice.slug}{after}"
+
+
+@lru_cache(maxsize=64)
+def _practice_url_parts(language: str, script_prefix: str, urlconf) -> tuple[str, str]:
+    before, _slug, after = reverse("practices:detail", kwargs={"slug": "0"}).rpartition("/0/")
+    return f"{before}/", f"/{after}"
+
+
+def _card_image(image) -> str:
+    if not image:
+        return ""
+    return (
+        f'<img class="card-image" src="{_escape(image.card_url())}"'
+        f' alt="{_escape(image.alt)}" width="{_escape(image.card_width)}"'
+        f' height="{_escape(image.card_height)}" loading="lazy" decoding="async">'
+    )
+
+
+def _card_meta(practice, shown) -> str:
+    place = f"{_escape(practice.city)}, " if practice.city else ""
+    years = ""
+    if practice.start_date:
+        years = f" · {practice.start_date.year:04d}"
+        if practice.end_date:
+            years += f"–{practice.end_date.year:04d}"
+    name = _escape(str(get_language_info(str(shown.language))["name_translated"]))
+    if shown.is_translation:
+        written = gettext("In %(language)s (translation)") % {"language": name}
+    else:
+        written = gettext("In %(language)s") % {"language": name}
+    sample = ""
+    if practice.is_sample:
+        sample = f' <span class="badge">{gettext("Sample content")}</span>'
+    return (
+        f"{place}{_escape(practice.country.name)}{years} · "
+        f'<span class="language">{written}</span>{sample}'
+    )
+
+
+def _card_text(practice, shown, language: str, show_summary: bool) -> str:
+    snippet = getattr(practice, "snippet", None)
+    if snippet:
+        return f'<p class="snippet" lang="{language}" dir="auto">{_escape(snippet)}</p>'
+    if show_summary:
+        summary = Truncator(shown.summary).words(30, truncate=" …")
+        return f'<p class="summary" lang="{language}" dir="auto">{_escape(summary)}</p>'
+    return ""
+
+
+def _card_themes(practice) -> str:
+    themes = practice.card_themes
+    if not themes:
+        return ""
+    names = "".join(f'<span class="tag">{_escape(theme.name)}</span>' for theme in themes)
+    label = gettext("Themes:")
+    return f'<p class="tags"><span class="visually-hidden">{label} </span>{names}</p>'
