@@ -60,12 +60,12 @@ def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.
         command.append("--no-control-socket")
     print("$", shlex.join(command[1:]), flush=True)
     server = subprocess.Popen(command, cwd=ROOT, env=env)
-    _wait_until_up(server, port)
+    wait_until_up(server, Browser(HOST, port, Recorder(), timeout=5))
     return server
 
 
-def _wait_until_up(server: subprocess.Popen, port: int, seconds: float = 60) -> None:
-    probe = Browser(HOST, port, Recorder(), timeout=5)
+def wait_until_up(server: subprocess.Popen, probe: Browser, seconds: float = 60) -> None:
+    """Until gunicorn answers /healthz through `probe`; exit when it stops or never does."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:

@@ -41,7 +41,7 @@ if str(ROOT) not in sys.path:
 from perf.loadtest.driver import Recorder, summarise  # noqa: E402
 from perf.loadtest.report import machine  # noqa: E402
 from perf.loadtest.run import EXPORTS, Load, partner  # noqa: E402
-from perf.loadtest.server import free_port  # noqa: E402
+from perf.loadtest.server import free_port, wait_until_up  # noqa: E402
 from perf.loadtest.verify import check  # noqa: E402
 from perf.spiketest import checks  # noqa: E402
 from perf.spiketest import cluster as cluster_control  # noqa: E402
@@ -172,7 +172,7 @@ def single_phase(args, env, pages) -> Phase:
     )
     target = Target("127.0.0.1", port)
     try:
-        _wait_until_up(server, target)
+        wait_until_up(server, target.browser(Recorder(), keep_alive=False))
         warm_up(target, pages)
         load = SpikeLoad(port, time.monotonic() + args.duration, "single", front=target)
         print(
@@ -192,19 +192,6 @@ def single_phase(args, env, pages) -> Phase:
         except Exception:  # noqa: BLE001 (a server that will not stop is killed)
             server.kill()
             server.wait()
-
-
-def _wait_until_up(server, target: Target, seconds: float = 60) -> None:
-    probe = target.browser(Recorder(), keep_alive=False)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn stopped at start (exit status {server.returncode}).")
-        response = probe.get("start", "/healthz")
-        if response is not None and response.status == 200:
-            return
-        time.sleep(0.3)
-    sys.exit("The single server did not answer /healthz within a minute.")
 
 
 # -- results -----------------------------------------------------------------------------------
