@@ -20,6 +20,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet ".[dev]"
 	touch $(VENV)/.installed $@
 
+# Django's Redis cache client, for the cluster's app servers (REDIS_URL).
+$(VENV)/.installed-redis: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet ".[redis]"
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -59,7 +64,7 @@ serve: messages
 ## make cluster: the production topology on loopback, from Debian's packages (nginx with TLS,
 ##   two gunicorn app servers, Redis, PostgreSQL 15 primary and streaming replica), with the
 ##   demo content; https://127.0.0.1:8443/. make cluster-stop stops all of it (deploy/cluster.sh).
-cluster: messages
+cluster: messages $(VENV)/.installed-redis
 	deploy/cluster.sh start
 
 cluster-stop:
@@ -70,7 +75,7 @@ cluster-stop:
 ##   coordinator (TOTP) publishes and exports, app server 1 stopped halfway; then the same
 ##   visitors on one uncached server; SPIKETEST_ARGS go to perf/spiketest/run.py (--help).
 SPIKE_PRACTICES ?= 100000
-spiketest: messages
+spiketest: messages $(VENV)/.installed-redis
 	$(BIN)/python perf/spiketest/run.py --practices $(SPIKE_PRACTICES) $(SPIKETEST_ARGS)
 
 cluster-status:
