@@ -82,18 +82,19 @@ def parse(text: str):
 
 
 def _either(tokens):
-    left, tokens = _all(tokens)
-    while tokens and tokens[0] == "|":
-        right, tokens = _all(tokens[1:])
-        left = Both("|", left, right)
-    return left, tokens
+    return _joined(tokens, "|", _all)
 
 
 def _all(tokens):
-    left, tokens = _single(tokens)
-    while tokens and tokens[0] == "&":
-        right, tokens = _single(tokens[1:])
-        left = Both("&", left, right)
+    return _joined(tokens, "&", _single)
+
+
+def _joined(tokens, operator: str, operand):
+    """Operands joined by one operator, left to right: `operand` reads the tighter ones."""
+    left, tokens = operand(tokens)
+    while tokens and tokens[0] == operator:
+        right, tokens = operand(tokens[1:])
+        left = Both(operator, left, right)
     return left, tokens
 
 
