@@ -22,7 +22,7 @@ built yet): search/counts.py then counts from the tables.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.db import connection, transaction
@@ -41,6 +41,10 @@ LOCK_ID = 0x6E61646F72  # "nador": pg_advisory_xact_lock key of the index's writ
 # compressed by PostgreSQL; 65,536 made it 8 kB (TOASTed), three times slower to count.
 # A growth rewrites every bitmap once per 4,096 new practices (refresh_all() resizes).
 GROWTH = 4_096
+# refresh_all() streams the pairs (practice, value) in chunks of PAIRS_CHUNK rows and writes
+# statements of at most PAGE_BYTES of bitmaps: its memory stays flat whatever the practices.
+PAIRS_CHUNK = 20_000
+PAGE_BYTES = 4_000_000
 
 
 def is_indexed() -> bool:
@@ -209,16 +213,26 @@ def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
 # -- writing -------------------------------------------------------------------------------
 
 
-def _pairs(practices) -> list[tuple[int, str, str]]:
-    """(practice id, dimension, value) of every value of these published practices, in
-    one query: a UNION ALL of each dimension's pairs (search/dimensions.py)."""
+def _stored_pairs(practices):
+    """(practice id, dimension, value) of every value of these published practices as
+    stored, in one query: a UNION ALL of each dimension's pairs (search/dimensions.py)."""
     parts = [query for d in dimensions.DIMENSIONS for query in d.pair_queries(practices)]
     everything = practices.annotate(
         f_dimension=_literal(EVERYTHING), f_value=_literal("")
     ).values_list("pk", "f_dimension", "f_value")
-    expanders = {d.name: d for d in dimensions.DIMENSIONS if d.derives_options}
+    return everything.order_by().union(*parts, all=True)
+
+
+def _expanders() -> dict:
+    """The dimensions whose stored values are expanded into options (a span into years)."""
+    return {d.name: d for d in dimensions.DIMENSIONS if d.derives_options}
+
+
+def _pairs(practices) -> list[tuple[int, str, str]]:
+    """(practice id, dimension, value) of every value of these published practices."""
+    expanders = _expanders()
     found = []
-    for practice_id, dimension, value in everything.order_by().union(*parts, all=True):
+    for practice_id, dimension, value in _stored_pairs(practices):
         if dimension in expanders:
             found += expanders[dimension].expand(practice_id, value)
         else:
@@ -226,13 +240,35 @@ def _pairs(practices) -> list[tuple[int, str, str]]:
     return found
 
 
-def _bitmaps(practices, size: int) -> dict[tuple[str, str], bytearray]:
-    """A bitmap of `size` bytes per (dimension, value) of these practices: bit n is set
-    when practice n has the value."""
-    bitmaps: dict[tuple[str, str], bytearray] = defaultdict(lambda: bytearray(size))
-    for practice_id, dimension, value in _pairs(practices):
-        bitmaps[(dimension, value)][practice_id >> 3] |= 0x80 >> (practice_id & 7)
-    return bitmaps
+def _bitmaps(practices, size: int) -> Iterator[tuple[str, str, bytearray]]:
+    """(dimension, value, bitmap of `size` bytes) of each value of these practices, bit n
+    set when practice n has the value, one bitmap at a time: the pairs come sorted by
+    value through a server-side cursor. Memory then does not grow with the values times
+    the practices (at 1,000,000 practices: 20 million pairs, and 5,000 organisations'
+    bitmaps were 625 MB). The few options of the dimensions that derive them (years,
+    languages) are kept until the end."""
+    expanders = _expanders()
+    derived: dict[tuple[str, str], bytearray] = defaultdict(lambda: bytearray(size))
+    pairs = _stored_pairs(practices).order_by("f_dimension", "f_value")
+    key, bits = None, bytearray()
+    for practice_id, dimension, value in pairs.iterator(chunk_size=PAIRS_CHUNK):
+        if dimension in expanders:
+            for _id, option_dimension, option in expanders[dimension].expand(practice_id, value):
+                _set(derived[(option_dimension, option)], practice_id)
+            continue
+        if (dimension, value) != key:
+            if key is not None:
+                yield *key, bits
+            key, bits = (dimension, value), bytearray(size)
+        bits[practice_id >> 3] |= 0x80 >> (practice_id & 7)
+    if key is not None:
+        yield *key, bits
+    for (dimension, value), bits in derived.items():
+        yield dimension, value, bits
+
+
+def _set(bits: bytearray, practice_id: int) -> None:
+    bits[practice_id >> 3] |= 0x80 >> (practice_id & 7)
 
 
 def _ids_by_value(practices) -> dict[tuple[str, str], list[int]]:
@@ -261,19 +297,36 @@ def refresh_all() -> int:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Practice._meta.db_table}")
         size = _capacity(cursor.fetchone()[0]) // 8
-        bitmaps = _bitmaps(_published(), size)
-        bitmaps.setdefault((EVERYTHING, ""), bytearray(size))  # even with nothing published
         cursor.execute(f"DELETE FROM {TABLE}")
-        rows = [(d, v, "x" + bytes(bits).hex()) for (d, v), bits in bitmaps.items()]
-        _execute_pages(
-            cursor,
-            f"INSERT INTO {TABLE} (dimension, value, bits, rank) VALUES {{values}}",
-            "(%s, %s, %s::bit varying, 0)",
-            rows,
-        )
+        written = _write_bitmaps(cursor, _bitmaps(_published(), size), size)
         word_bits.write_common_words(cursor, TABLE, EVERYTHING, _published().count())
         _rank(cursor)
-    return len(rows) - 1
+    return written - 1
+
+
+def _write_bitmaps(cursor, bitmaps: Iterator[tuple[str, str, bytearray]], size: int) -> int:
+    """Insert the bitmaps, the one of every published practice even when there is none,
+    a few statements of at most PAGE_BYTES of bits each; return how many were written."""
+    written, everything = 0, False
+
+    def rows():
+        nonlocal written, everything
+        for dimension, value, bits in bitmaps:
+            written += 1
+            everything = everything or (dimension, value) == (EVERYTHING, "")
+            yield dimension, value, "x" + bits.hex()
+        if not everything:
+            written += 1
+            yield EVERYTHING, "", "x" + bytes(size).hex()
+
+    _execute_pages(
+        cursor,
+        f"INSERT INTO {TABLE} (dimension, value, bits, rank) VALUES {{values}}",
+        "(%s, %s, %s::bit varying, 0)",
+        rows(),
+        page=max(1, min(200, PAGE_BYTES // max(size, 1))),
+    )
+    return written
 
 
 def _capacity(max_id: int) -> int:
