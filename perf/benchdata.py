@@ -17,7 +17,10 @@ from __future__ import annotations
 # generator wants a seeded, repeatable random source, not a cryptographic one (S311).
 # ruff: noqa: S311, S608
 import random
-from collections.abc import Callable, Iterator
+import resource
+import time
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection, transaction
@@ -90,7 +93,14 @@ class BenchData:
         # is the one measured before practices had translations.
         self.translation_rng = random.Random(seed + 1)
         self.translation_texts = TextMaker(self.translation_rng, languages=list(TITLE_WORDS))
-        self.originals: list[tuple[int, str, str, int, str]] = []
+        # What translations() needs of each practice, one small number per practice
+        # rather than a tuple (200 MB at 1,000,000 practices): its language, city and rare
+        # word as positions in the lists below.
+        self.first_practice = 0
+        self.original_languages = array("B")
+        self.original_cities = array("I")
+        self.original_rares = array("i")
+        self.cities: dict[str, int] = {}
         self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
         self.programmes = list(
             Programme.objects.filter(slug__in=[slugify(name) for name in PROGRAMMES]).values_list(
@@ -131,6 +141,7 @@ class BenchData:
         languages, language_weights = list(LANGUAGE_WEIGHTS), list(LANGUAGE_WEIGHTS.values())
         countries, country_weights = zip(*COUNTRIES, strict=True)
         rare_weights = zipf(len(RARE), 0.5)
+        self.first_practice = first_id
         for n in range(self.count):
             language = self.rng.choices(languages, weights=language_weights)[0]
             text_language = "en" if language == "ar" else language
@@ -142,7 +153,9 @@ class BenchData:
             title_words = TITLE_WORDS[text_language].split()
             title = f"{self.rng.choice(title_words)} {city} {n}"
             rare = self.rng.choices(RARE, weights=rare_weights)[0] if n % 3 == 0 else ""
-            self.originals.append((first_id + n, language, city, n, rare))
+            self.original_languages.append(languages.index(language))
+            self.original_cities.append(self.cities.setdefault(city, len(self.cities)))
+            self.original_rares.append(RARE.index(rare) if rare else -1)
             yield {
                 "id": first_id + n,
                 "title": title,
@@ -175,7 +188,11 @@ class BenchData:
         """A third of the practices, in the order written, get one or two approved
         translations into other languages, with the rare word of their original."""
         rng, texts, next_id = self.translation_rng, self.translation_texts, first_id
-        for practice_id, language, city, n, rare in self.originals:
+        languages, cities = list(LANGUAGE_WEIGHTS), list(self.cities)
+        for n, language_index in enumerate(self.original_languages):
+            practice_id, language = self.first_practice + n, languages[language_index]
+            city = cities[self.original_cities[n]]
+            rare = RARE[self.original_rares[n]] if self.original_rares[n] >= 0 else ""
             if rng.random() >= TRANSLATED_SHARE:
                 continue
             others = [code for code in TITLE_WORDS if code != language]
@@ -256,7 +273,7 @@ class BenchData:
                     "count": self.rng.randint(1, 200),
                 }
 
-    def event_links(self, event_ids: range, column: str, targets: list[int], high: int):
+    def event_links(self, event_ids: range, column: str, targets: Sequence[int], high: int):
         for event_id in event_ids:
             for target in self.rng.sample(targets, self.rng.randint(0, high)):
                 yield {"event_id": event_id, column: target}
@@ -281,6 +298,13 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
     load_programmes()
     data = BenchData(practices, seed)
     counts: dict[str, int] = {}
+    started = time.monotonic()
+
+    def step(done: str) -> None:
+        # ru_maxrss: kilobytes on Linux. The figure to watch at 1,000,000 practices.
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        report(f"{done} ({time.monotonic() - started:.0f} s, peak RSS {peak} MB)")
+
     with transaction.atomic():
         first = next_id(Stakeholder._meta.db_table)
         counts["stakeholders"] = insert_rows(Stakeholder._meta.db_table, data.stakeholders(first))
@@ -290,11 +314,12 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
         counts["practices"] = insert_rows(
             Practice._meta.db_table, data.practices(first, stakeholder_ids)
         )
-        report(f"{counts['practices']} practices written")
+        step(f"{counts['practices']} practices written")
         counts["translations"] = insert_rows(
             PracticeTranslation._meta.db_table,
             data.translations(next_id(PracticeTranslation._meta.db_table)),
         )
+        step(f"{counts['translations']} translations written")
         for taxonomy in dimensions.taxonomies():
             field = taxonomy.relation
             targets = list(taxonomy.model.objects.values_list("id", flat=True))
@@ -306,6 +331,7 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
         counts["roles"] = insert_rows(
             StakeholderRole._meta.db_table, data.roles(ids, stakeholder_ids)
         )
+        step("links and roles written")
         first = next_id(Event._meta.db_table)
         event_ids = range(first, first + data.event_count)
         counts["events"] = insert_rows(Event._meta.db_table, data.events(first, stakeholder_ids))
@@ -317,7 +343,7 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
             data.event_links(event_ids, "stakeholder_id", stakeholder_ids, 3),
         )
         counts["event_practices"] = insert_rows(
-            _through(Event, "practices"), data.event_links(event_ids, "practice_id", list(ids), 3)
+            _through(Event, "practices"), data.event_links(event_ids, "practice_id", ids, 3)
         )
         models = [
             Stakeholder,
@@ -333,8 +359,11 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
         # planned for empty tables, would then take many minutes to compute (nested loops
         # over 100,000 practices). ANALYZE counts this transaction's own new rows.
         analyse(tables)
+        step("events written, tables analysed")
         index.refresh_all()
+        step("search vectors and facet index built")
     analyse()
+    step("analysed")
     return counts
 
 
