@@ -52,10 +52,12 @@ def _flush(table: str, batch: list[dict]) -> int:
     columns = list(batch[0])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO()
+            # Bytes, not a StringIO: that keeps 4 bytes a character, 120 MB for a batch
+            # of 5,000 practices of about 6,000 characters.
+            buffer = io.BytesIO()
             for row in batch:
-                buffer.write("\t".join(_copy_value(row[c]) for c in columns))
-                buffer.write("\n")
+                buffer.write("\t".join(_copy_value(row[c]) for c in columns).encode())
+                buffer.write(b"\n")
             buffer.seek(0)
             quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
             cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", buffer)
