@@ -362,8 +362,8 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
         step("events written, tables analysed")
         index.refresh_all()
         step("search vectors and facet index built")
-    analyse()
-    step("analysed")
+    analyse(vacuum=True)
+    step("vacuumed and analysed")
     return counts
 
 
@@ -374,12 +374,16 @@ def _link_tables() -> list[str]:
     ]
 
 
-def analyse(tables: list[str] | None = None) -> None:
+def analyse(tables: list[str] | None = None, vacuum: bool = False) -> None:
     """Fresh planner statistics (of these tables, or of all), so that nothing is planned
-    for empty tables."""
+    for empty tables. `vacuum` also sets the visibility map when outside a transaction
+    (VACUUM cannot run in one): right after a bulk load, index-only scans (the list's
+    pages) visit the heap until autovacuum has passed, 406 ms against 76 ms for the
+    middle page at 1,000,000 practices."""
     if connection.vendor == "postgresql":
+        command = "VACUUM (ANALYZE)" if vacuum and not connection.in_atomic_block else "ANALYZE"
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(tables or [])}")
+            cursor.execute(f"{command} {', '.join(tables or [])}")
 
 
 def bench_practices():

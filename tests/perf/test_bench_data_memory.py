@@ -82,3 +82,18 @@ if ON_POSTGRES:
         assert values == len(expected) - 1
         # Stored values, sorted and streamed, and the years derived from date ranges.
         assert {"", "theme", "stakeholder", "year", "available"} <= {d for d, _v in found}
+
+
+if ON_POSTGRES:
+
+    @pytest.mark.django_db(transaction=True)
+    def test_bench_data_ends_vacuumed_so_that_index_only_scans_skip_the_heap():
+        run("--practices", "50")
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'practices_practice'"
+            )
+            pages, visible = cursor.fetchone()
+        assert pages > 0
+        assert visible == pages
