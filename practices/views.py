@@ -18,6 +18,7 @@ from attachments.models import attach_card_images
 from events.models import Event
 from practices.languages import localise, published_languages
 from practices.models import Practice, StakeholderRole, Theme
+from practices.names import localised
 from search import counts, dimensions
 from search.facet_options import facets_and_total
 from search.filters import PracticeFilter
@@ -101,19 +102,34 @@ def _page(request: HttpRequest, practices, search_text: str, total: int | None):
     """The asked-for page (a malformed number is page 1, one past the end the last page),
     each practice with its search snippet. `total`, when the facet index counted it,
     spares the paginator its COUNT."""
-    # A list, not a manager's cache: Django builds a QuerySet per practice to hold a
-    # prefetched relation, and a theme's (ordered by its translated name) costs 0.15 ms.
-    themes = Prefetch("themes", to_attr="card_themes")
     # A card's fields only: the long texts of the practice (impact, lessons) are not shown.
-    practices = practices.only(*CARD_FIELDS, "summary").prefetch_related(themes)
+    practices = practices.only(*CARD_FIELDS, "summary")
     paginator = Paginator(IdsFirst(practices, total), PER_PAGE)
     page = paginator.page(min(_page_number(request), max(paginator.num_pages, 1)))
     page.object_list = localise(page.object_list, get_language(), CARD_TEXTS)
+    attach_card_themes(page.object_list)
     found = snippets(page.object_list, search_text) if search_text else {}
     for practice in page.object_list:
         practice.snippet = found.get(practice.pk)
     attach_card_images(page.object_list)
     return page
+
+
+def attach_card_themes(practices: list[Practice]) -> None:
+    """Sets `card_themes` on each practice: the names of its themes in the page's language,
+    in the themes' order (practices.models.InNameOrder). Read as pairs of (practice, name):
+    a prefetch built a Theme with its four descriptions per link, 1.7 ms of a page."""
+    name = localised("theme__name")
+    links = (
+        Practice.themes.through.objects.filter(practice_id__in=[p.pk for p in practices])
+        .order_by(name, "theme_id")
+        .values_list("practice_id", name)
+    )
+    names: dict[int, list[str]] = {}
+    for practice_id, theme_name in links:
+        names.setdefault(practice_id, []).append(theme_name)
+    for practice in practices:
+        practice.card_themes = names.get(practice.pk, [])
 
 
 def _render_list(request, params: QueryDict, template: str, context: dict) -> HttpResponse:

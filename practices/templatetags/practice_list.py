@@ -65,7 +65,7 @@ def practice_card(practice, show_summary: bool = False, show_themes: bool = Fals
 
     `practice.shown` is set by practices/languages.py localise(); `card_image` by
     attachments.models.attach_card_images() and `snippet` by the list, when they are;
-    `card_themes`, a list, when `show_themes`."""
+    `card_themes`, the names of its themes (practices/views.py), when `show_themes`."""
     shown = practice.shown
     language = _escape(shown.language)
     return mark_safe(  # noqa: S308 - every value in it is escaped
@@ -138,6 +138,6 @@ def _card_themes(practice) -> str:
     themes = practice.card_themes
     if not themes:
         return ""
-    names = "".join(f'<span class="tag">{_escape(theme.name)}</span>' for theme in themes)
+    names = "".join(f'<span class="tag">{_escape(name)}</span>' for name in themes)
     label = gettext("Themes:")
     return f'<p class="tags"><span class="visually-hidden">{label} </span>{names}</p>'
