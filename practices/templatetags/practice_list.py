@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django import template
@@ -18,6 +19,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, get_language_info, gettext, ngettext
+from django_countries.fields import Country
 
 register = template.Library()
 
@@ -35,13 +37,10 @@ def _escape(value) -> str:
 def facet_options(options) -> SafeString:
     """The <li> of each option of a facet (search/facet_options.FacetOption): a link to
     the list with that option toggled, with its count."""
-    remove = gettext("Remove filter:")
-    words: dict[int, str] = {}
+    language = get_language()
+    remove = _texts(language).remove
     html = []
     for option in options:
-        count = option.count
-        if count not in words:
-            words[count] = ngettext("practice", "practices", count)
         url = _escape(option.url)
         if option.selected:
             link = (
@@ -50,12 +49,44 @@ def facet_options(options) -> SafeString:
             )
         else:
             link = f'<a href="{url}" class="option">'
-        html.append(
-            f"{INDENT}<li>{link}{_escape(option.label)} "
-            f'<span class="count">{count}<span class="visually-hidden"> {words[count]}</span>'
-            f"</span></a></li>{INDENT}"
-        )
+        html.append(f"{INDENT}<li>{link}{_escape(option.label)} {_count(language, option.count)}")
     return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """The tags' fixed texts in one language, translated once: each gettext() call costs
+    a walk through the translation machinery (and django-countries' fallback catalogue),
+    and a page made some four hundred of them."""
+
+    remove: str
+    themes: str
+    sample: str
+    written_in: str
+    translated_into: str
+
+
+@lru_cache(maxsize=16)
+def _texts(language: str) -> _Texts:
+    """`language` is the active one: the key of what gettext() gives."""
+    return _Texts(
+        remove=gettext("Remove filter:"),
+        themes=gettext("Themes:"),
+        sample=gettext("Sample content"),
+        written_in=gettext("In %(language)s"),
+        translated_into=gettext("In %(language)s (translation)"),
+    )
+
+
+@lru_cache(maxsize=8192)
+def _count(language: str, count: int) -> str:
+    """The end of an option's link: its count, and "practices" in the language's plural
+    form for that number (the same few hundred counts on every page)."""
+    word = ngettext("practice", "practices", count)
+    return (
+        f'<span class="count">{count}<span class="visually-hidden"> {word}</span>'
+        f"</span></a></li>{INDENT}"
+    )
 
 
 @register.simple_tag
@@ -110,18 +141,29 @@ def _card_meta(practice, shown) -> str:
         years = f" · {practice.start_date.year:04d}"
         if practice.end_date:
             years += f"–{practice.end_date.year:04d}"
-    name = _escape(str(get_language_info(str(shown.language))["name_translated"]))
-    if shown.is_translation:
-        written = gettext("In %(language)s (translation)") % {"language": name}
-    else:
-        written = gettext("In %(language)s") % {"language": name}
+    language = get_language()
+    written = _written(language, str(shown.language), shown.is_translation)
     sample = ""
     if practice.is_sample:
-        sample = f' <span class="badge">{gettext("Sample content")}</span>'
-    return (
-        f"{place}{_escape(practice.country.name)}{years} · "
-        f'<span class="language">{written}</span>{sample}'
-    )
+        sample = f' <span class="badge">{_texts(language).sample}</span>'
+    country = _country_name(language, practice.country.code)
+    return f'{place}{country}{years} · <span class="language">{written}</span>{sample}'
+
+
+@lru_cache(maxsize=256)
+def _written(language: str, text_language: str, is_translation: bool) -> str:
+    """ "In French" or "In French (translation)", escaped, on a page in `language`."""
+    name = _escape(str(get_language_info(text_language)["name_translated"]))
+    texts = _texts(language)
+    written = texts.translated_into if is_translation else texts.written_in
+    return written % {"language": name}
+
+
+@lru_cache(maxsize=1024)
+def _country_name(language: str, code: str) -> str:
+    """A country's name, escaped, on a page in `language`: django-countries translates it
+    anew at every read."""
+    return _escape(Country(code).name)
 
 
 def _card_text(practice, shown, language: str, show_summary: bool) -> str:
@@ -139,5 +181,5 @@ def _card_themes(practice) -> str:
     if not themes:
         return ""
     names = "".join(f'<span class="tag">{_escape(name)}</span>' for name in themes)
-    label = gettext("Themes:")
+    label = _texts(get_language()).themes
     return f'<p class="tags"><span class="visually-hidden">{label} </span>{names}</p>'
