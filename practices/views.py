@@ -3,6 +3,7 @@ practice pages. Only published practices are ever shown here."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
@@ -217,12 +218,17 @@ def _toggled(params: QueryDict, name: str, value: str, base) -> str:
 
 def _facets_with_urls(facets: dict, params: QueryDict, base) -> list[dict]:
     shown = []
+    # The query the options' links start from, copied once for every facet.
+    query = params.copy()
+    query.pop("page", None)
+    if base is not None:
+        query.pop("theme", None)
     for dimension in dimensions.DIMENSIONS:
         name = dimension.name
         if base is not None and name == "theme":
             continue  # the theme page is pre-filtered by its theme
         options = facets.get(name, [])
-        toggled = _toggler(params, name, base)
+        toggled = _toggler(query, name)
         for option in options:
             option.url = toggled(option.value)
         if options:
@@ -238,28 +244,35 @@ def _facets_with_urls(facets: dict, params: QueryDict, base) -> list[dict]:
     return shown
 
 
-def _toggler(params: QueryDict, name: str, base):
+def _toggler(query: QueryDict, name: str):
     """A function giving, for a value of filter `name`, the list's URL with that value
     toggled: what _toggled() gives, with the rest of the query encoded once per facet
-    rather than once per option (hundreds of options at scale)."""
-    query = params.copy()
-    query.pop("page", None)
-    if base is not None:
-        query.pop("theme", None)
+    rather than once per option (hundreds of options at scale). `query` is the list's,
+    without its page (and the theme of a theme's page)."""
     keys = list(query.keys())
     position = keys.index(name) if name in keys else len(keys)
     before = _encoded(query, keys[:position])
     after = _encoded(query, keys[position + 1 :])
-    current = params.getlist(name)
+    current = query.getlist(name)
     # What urlencode() writes, the name quoted once rather than per option and value.
     key = quote_plus(name)
+    # An option not selected (most of them) adds its value after the selected ones.
+    added = [before] if before else []
+    added += [f"{key}={_quoted(v)}" for v in current]
+    start = "?" + "".join(f"{part}&" for part in added) + f"{key}="
+    end = f"&{after}" if after else ""
 
     def toggled(value: str) -> str:
-        values = [v for v in current if v != value] if value in current else [*current, value]
-        middle = "&".join(f"{key}={quote_plus(v)}" for v in values)
+        if value not in current:
+            return f"{start}{_quoted(value)}{end}"
+        middle = "&".join(f"{key}={_quoted(v)}" for v in current if v != value)
         return "?" + "&".join(part for part in (before, middle, after) if part)
 
     return toggled
+
+
+# The same few hundred option values on every page.
+_quoted = lru_cache(maxsize=4096)(quote_plus)
 
 
 def _encoded(query: QueryDict, keys: list[str]) -> str:

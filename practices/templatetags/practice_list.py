@@ -33,6 +33,17 @@ def _escape(value) -> str:
     return value if isinstance(value, SafeData) else html.escape(str(value))
 
 
+@lru_cache(maxsize=8192)
+def _escaped(text: str) -> str:
+    return html.escape(text)
+
+
+def _escape_text(value) -> str:
+    """_escape() of the options' labels and links, kept: the same few hundred on every
+    page. Plain strings only, as a safe string equal to one would share its entry."""
+    return _escaped(value) if type(value) is str else _escape(value)
+
+
 @register.simple_tag
 def facet_options(options) -> SafeString:
     """The <li> of each option of a facet (search/facet_options.FacetOption): a link to
@@ -41,7 +52,7 @@ def facet_options(options) -> SafeString:
     remove = _texts(language).remove
     html = []
     for option in options:
-        url = _escape(option.url)
+        url = _escape_text(option.url)
         if option.selected:
             link = (
                 f'<a href="{url}" class="option selected" aria-current="true">'
@@ -49,7 +60,8 @@ def facet_options(options) -> SafeString:
             )
         else:
             link = f'<a href="{url}" class="option">'
-        html.append(f"{INDENT}<li>{link}{_escape(option.label)} {_count(language, option.count)}")
+        label = _escape_text(option.label)
+        html.append(f"{INDENT}<li>{link}{label} {_count(language, option.count)}")
     return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped
 
 
