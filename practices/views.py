@@ -8,6 +8,7 @@ from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +20,7 @@ from attachments.models import attach_card_images
 from events.models import Event
 from practices.languages import localise, published_languages
 from practices.models import Practice, StakeholderRole, Theme
-from practices.names import localised
+from practices.names import localised_sql
 from search import counts, dimensions
 from search.facet_options import facets_and_total
 from search.filters import PracticeFilter
@@ -118,19 +119,31 @@ def _page(request: HttpRequest, practices, search_text: str, total: int | None):
 
 def attach_card_themes(practices: list[Practice]) -> None:
     """Sets `card_themes` on each practice: the names of its themes in the page's language,
-    in the themes' order (practices.models.InNameOrder). Read as pairs of (practice, name):
-    a prefetch built a Theme with its four descriptions per link, 1.7 ms of a page."""
-    name = localised("theme__name")
-    links = (
-        Practice.themes.through.objects.filter(practice_id__in=[p.pk for p in practices])
-        .order_by(name, "theme_id")
-        .values_list("practice_id", name)
-    )
+    in the themes' order (practices.models.InNameOrder). Read as pairs of (practice, name)
+    in SQL: a prefetch built a Theme with its four descriptions per link (1.7 ms of a page)
+    and the same query through the ORM cost 0.5 ms of compiling."""
     names: dict[int, list[str]] = {}
-    for practice_id, theme_name in links:
-        names.setdefault(practice_id, []).append(theme_name)
+    ids = [practice.pk for practice in practices]
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_card_themes_sql(len(ids)), ids)
+            for practice_id, theme_name in cursor.fetchall():
+                names.setdefault(practice_id, []).append(theme_name)
     for practice in practices:
         practice.card_themes = names.get(practice.pk, [])
+
+
+def _card_themes_sql(count: int) -> str:
+    quote = connection.ops.quote_name
+    links, themes = Practice.themes.through._meta, Theme._meta
+    practice = f"l.{quote(links.get_field('practice').column)}"
+    theme = f"t.{quote(themes.pk.column)}"
+    name = localised_sql(Theme, "name", lambda column: f"t.{quote(column)}")
+    return (
+        f"SELECT {practice}, {name} FROM {quote(links.db_table)} l "  # noqa: S608 - names from _meta
+        f"JOIN {quote(themes.db_table)} t ON {theme} = l.{quote(links.get_field('theme').column)} "
+        f"WHERE {practice} IN ({', '.join(['%s'] * count)}) ORDER BY {name}, {theme}"
+    )
 
 
 def _render_list(request, params: QueryDict, template: str, context: dict) -> HttpResponse:
