@@ -65,6 +65,55 @@ def facet_options(options) -> SafeString:
     return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped
 
 
+@register.simple_tag
+def facet_list(facets) -> SafeString:
+    """The facets' block of the list (<aside class="facets">): each facet (a dict of the
+    view's `_facets_with_urls`) folded or open, with its options."""
+    html = [
+        '\n<aside class="facets" aria-labelledby="facets-heading">\n'
+        f'  <h2 id="facets-heading">{_texts(get_language()).narrow}</h2>\n  '
+    ]
+    for facet in facets:
+        opened = " open" if facet["open"] else ""
+        html.append(
+            f'\n  <details class="facet"{opened}>\n    <summary>{_escape(facet["title"])}</summary>'
+            f"\n    <ul>\n      {facet_options(facet['options'])}\n    </ul>\n  </details>\n  "
+        )
+    html.append("\n</aside>\n")
+    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped
+
+
+@register.simple_tag
+def pagination(page, page_range, page_prefix: str) -> SafeString:
+    """templates/includes/pagination.html, for the list: its pages' links."""
+    if page.paginator.num_pages <= 1:
+        return mark_safe("\n")
+    texts = _texts(get_language())
+    prefix = f"{_escape(page_prefix)}page="
+    hidden = f'<span class="visually-hidden">{texts.page} </span>'
+    html = [f'\n<nav class="pagination" aria-label="{texts.pages}">\n  <ul>\n    ']
+    if page.has_previous():
+        number = page.previous_page_number()
+        html.append(f'<li><a href="{prefix}{number}" rel="prev">{texts.previous}</a></li>')
+    html.append("\n    ")
+    for number in page_range:
+        if number == page.paginator.ELLIPSIS:
+            html.append('\n      <li><span aria-hidden="true">…</span></li>\n      \n    ')
+        elif number == page.number:
+            html.append(
+                f'\n      <li><a href="{prefix}{number}" aria-current="page">{hidden}{number}'
+                "</a></li>\n      \n    "
+            )
+        else:
+            html.append(f'\n      <li><a href="{prefix}{number}">{hidden}{number}</a></li>\n    ')
+    html.append("\n    ")
+    if page.has_next():
+        number = page.next_page_number()
+        html.append(f'<li><a href="{prefix}{number}" rel="next">{texts.next}</a></li>')
+    html.append("\n  </ul>\n</nav>\n\n")
+    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped
+
+
 @dataclass(frozen=True)
 class _Texts:
     """The tags' fixed texts in one language, translated once: each gettext() call costs
@@ -72,6 +121,11 @@ class _Texts:
     and a page made some four hundred of them."""
 
     remove: str
+    narrow: str
+    pages: str
+    page: str
+    previous: str
+    next: str
     themes: str
     sample: str
     written_in: str
@@ -83,6 +137,11 @@ def _texts(language: str) -> _Texts:
     """`language` is the active one: the key of what gettext() gives."""
     return _Texts(
         remove=gettext("Remove filter:"),
+        narrow=gettext("Narrow the list"),
+        pages=gettext("Pages of results"),
+        page=gettext("Page"),
+        previous=gettext("Previous"),
+        next=gettext("Next"),
         themes=gettext("Themes:"),
         sample=gettext("Sample content"),
         written_in=gettext("In %(language)s"),
