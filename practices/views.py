@@ -157,6 +157,8 @@ def _render_list(request, params: QueryDict, template: str, context: dict) -> Ht
     if page.number < _page_number(request):
         return _redirect_to_page(request, page.number)
     base = context.get("theme")
+    # The list's selection as a query string, encoded once for the feed and the exports.
+    selection = _query(params, drop=("page", "sort")).rstrip("?")
     context |= {
         "filterset": filterset,
         "errors": filterset.error_messages(),
@@ -169,13 +171,9 @@ def _render_list(request, params: QueryDict, template: str, context: dict) -> Ht
         "searching": bool(search_text),
         "query": search_text,
         "hidden_filters": _hidden_filters(params, base),
-        "feed_url": reverse("practices:feed") + _query(params, drop=("page", "sort")).rstrip("?"),
+        "feed_url": reverse("practices:feed") + selection,
         "export_links": [
-            (
-                fmt.upper(),
-                reverse("reports:open_data", kwargs={"fmt": fmt})
-                + _query(params, drop=("page", "sort")).rstrip("?"),
-            )
+            (fmt.upper(), reverse("reports:open_data", kwargs={"fmt": fmt}) + selection)
             for fmt in ("csv", "xlsx", "json")
         ],
         "pdf_url": reverse("practices:list_pdf") + _query(params, drop=("page",)).rstrip("?"),
