@@ -112,7 +112,7 @@ class Dimension:
         common = {"field_name": self.name, "label": self.label, "method": "apply"}
         if self.model is not None:
             # A callable: the records are read by the form field, made once per language
-            # (search/filters.py), not by each request's filter (a QuerySet each, 12 a page).
+            # (search/filters.py), not by each request's filters (a QuerySet each, 7 a page).
             return KeysFilter(queryset=self._records, to_field_name=self.key, **common)
         if self.key_field.choices:
             return django_filters.MultipleChoiceFilter(
