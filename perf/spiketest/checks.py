@@ -39,13 +39,16 @@ def split_errors(samples: list[Sample], stop: Stop | None) -> tuple[list[Sample]
 
 
 def cache_share(samples: list[Sample]) -> dict:
-    hits = sum(1 for sample in samples if sample.cache == "hit")
+    """Hits of the portal's shared cache and of nginx's copy (edge), and misses."""
+    edge = sum(1 for sample in samples if sample.cache == "edge")
+    hits = edge + sum(1 for sample in samples if sample.cache == "hit")
     misses = sum(1 for sample in samples if sample.cache == "miss")
     answered = hits + misses
     return {
         "hits": hits,
+        "edge_hits": edge,
         "misses": misses,
-        "not_cacheable": sum(1 for s in samples if s.ok and s.cache not in ("hit", "miss")),
+        "not_cacheable": sum(1 for s in samples if s.ok and s.cache not in ("hit", "miss", "edge")),
         "hit_share": round(hits / answered, 3) if answered else None,
     }
 

@@ -127,13 +127,13 @@ def test_only_gateway_errors_of_requests_held_by_the_stopping_server_are_in_flig
     assert checks.in_flight_at(sample, None) is False
 
 
-def test_errors_are_split_and_the_cache_share_counts_hits_and_misses():
+def test_errors_are_split_and_the_cache_share_counts_hits_of_both_caches_and_misses():
     samples = [
         Sample("list", 2.0, 502, "unexpected status", 99.0),
         Sample("list", 0.1, 404, "unexpected status", 50.0),
         Sample("home", 0.1, 200, "", 1.0, "hit"),
         Sample("home", 0.1, 200, "", 1.0, "hit"),
-        Sample("home", 0.1, 200, "", 1.0, "hit"),
+        Sample("home", 0.1, 200, "", 1.0, "edge"),
         Sample("feed", 0.1, 200, "", 1.0, "miss"),
         Sample("list", 0.1, 200, "", 1.0, "none"),
     ]
@@ -142,6 +142,7 @@ def test_errors_are_split_and_the_cache_share_counts_hits_and_misses():
     assert [s.status for s in beyond] == [404]
     assert checks.cache_share(samples) == {
         "hits": 3,
+        "edge_hits": 1,
         "misses": 1,
         "not_cacheable": 1,
         "hit_share": 0.75,
