@@ -45,6 +45,12 @@ class Command(BaseCommand):
             help="Seconds per scenario after which no more requests are made.",
         )
         parser.add_argument(
+            "--table",
+            nargs="+",
+            metavar="RESULTS",
+            help="Print a Markdown table of these saved results (--output files) side by side.",
+        )
+        parser.add_argument(
             "--pages", action="store_true", help="The pages only: no export or import."
         )
         parser.add_argument("--warm-cache", action="store_true", help="Do not clear caches.")
@@ -60,6 +66,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["table"]:
+            outcomes = [json.loads(Path(name).read_text()) for name in options["table"]]
+            self.stdout.write(benchmark.sizes_table(outcomes))
+            return
         config = benchmark.Settings(
             requests=options["requests"],
             warmup=options["warmup"],
