@@ -137,8 +137,8 @@ def failed_checks(results: dict) -> list[str]:
 
 def missed_targets(results: dict) -> list[str]:
     cluster, missed = results["cluster"], []
-    # The visitors' errors: a partner's request in flight on the stopped server may fail
-    # (issue 18), and failed_checks() holds that none was half-saved.
+    # The visitors' errors: a partner's request in flight on the stopped server may fail,
+    # and failed_checks() holds that none was half-saved.
     if cluster["public_pages"]["errors"]:
         missed.append(f"0 errors for the visitors (had {cluster['public_pages']['errors']})")
     p95 = cluster["public_pages"]["p95_ms"]

@@ -222,7 +222,7 @@ def test_each_failed_check_fails_the_run(changes, failure):
 
 
 def test_a_partners_request_in_flight_on_the_stopped_server_misses_no_target():
-    """Issue 18: no visitor error beyond requests in flight on the stopped server."""
+    """No visitor error beyond requests in flight on the stopped server."""
     run = results(requests={"overall": {"errors": 1}}, errors_in_flight_on_stopped_server=1)
     assert checks.missed_targets(run) == []
 

@@ -15,7 +15,7 @@ BENCH_SETTINGS = {
     "ALLOWED_HOSTS": ["testserver"],  # the test client's host, whatever the environment says
     "SECURE_SSL_REDIRECT": False,  # TLS is the proxy's job; time the page, not a redirect
     "ROOT_URLCONF": benchmark.BENCH_URLCONF,
-    # The targets are for pages built, not served from a cache (issue 17): with these caches
+    # The targets are for pages built, not served from a cache: with these caches
     # on, each timed request after clear_caches() also paid for storing the page and its
     # counts, and the query count was the cached page's.
     "PAGE_CACHE_SECONDS": 0,
