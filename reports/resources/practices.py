@@ -31,6 +31,7 @@ from reports.resources.cells import (
     parse_roles,
     taxonomy_fields,
 )
+from reports.resources.columns import ColumnCleaning
 from reports.resources.translations import (
     TranslatedColumns,
     columns_resource,
@@ -57,6 +58,7 @@ def with_taxonomies(*columns: str) -> list[str]:
 class PracticeResource(
     TranslatedColumns,
     BulkPracticeImport,
+    ColumnCleaning,
     PortalResourceMixin,
     columns_resource(),
     resources.ModelResource,
@@ -200,8 +202,13 @@ class PracticeResource(
             and getattr(instance, field.attname) is not None
             and field.name in self.fields
         )
+        # full_clean(validate_unique=False, validate_constraints=False), each column's
+        # values checked once (ColumnCleaning.clean_fields).
+        field_errors = self.clean_fields(instance, exclude)
+        if field_errors:
+            errors = ValidationError(field_errors).update_error_dict(errors)
         try:
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            instance.clean()
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if validate_unique and "slug" not in errors:
@@ -291,7 +298,7 @@ class PracticeResource(
             current = {obj.pk for obj in getattr(instance, field.attribute).all()}
         else:
             current = known[field.attribute]
-        return current == {obj.pk for obj in field.clean(row)}
+        return current == {obj.pk for obj in self.clean_cell(field, row)}
 
     def _current_roles(self, instance) -> dict[tuple[int, str], int]:
         known = self.existing_roles.get(instance.pk)
@@ -354,7 +361,7 @@ class PracticeResource(
     def _save_links(self, instance, field, new: bool, row) -> None:
         """The links of one many-to-many column: inserted in one statement for a new
         practice, left alone when unchanged (compared with the prefetched ones)."""
-        wanted = field.clean(row)
+        wanted = self.clean_cell(field, row)
         if new:
             # Not saved yet (bulk mode): no related manager, the through model instead.
             relation = Practice._meta.get_field(field.attribute)
