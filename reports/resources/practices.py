@@ -48,6 +48,9 @@ from reports.spreadsheets import (
 from search import dimensions
 from stakeholders.models import Stakeholder
 
+#: The practice's own fields its search vector is made of (search/fulltext.py).
+SEARCHED_FIELDS = frozenset(("title", "summary", "impact", "lessons_learnt", "city", "language"))
+
 
 def with_taxonomies(*columns: str) -> list[str]:
     """The columns, then those of the list's categories not among them: a category added
@@ -325,6 +328,9 @@ class PracticeResource(
 
     def save_m2m(self, instance, row, **kwargs):
         new = getattr(instance, "_import_new", False)
+        if not new:
+            # Before the roles change: whether its search vector must be written again.
+            instance._import_search_changed = self._search_changed(instance)
         for field in self.get_import_fields():
             if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
                 self._save_links(instance, field, new, row)
@@ -357,6 +363,18 @@ class PracticeResource(
                 )
         self.note_translations(instance)
         self.note_saved(instance, new)
+
+    def _search_changed(self, instance) -> bool:
+        """Whether the row changes what the search vector of an existing practice is made
+        of (search/fulltext.py: its texts, city and language, its stakeholders' names,
+        its translations): a vector is the costliest part of a saved practice."""
+        changed = getattr(instance, "_import_changed", None)
+        return (
+            changed is None
+            or not changed.isdisjoint(SEARCHED_FIELDS)
+            or not self._roles_unchanged(instance)
+            or not self.translations_unchanged(instance, [i.pk for i in instance.indicators.all()])
+        )
 
     def _save_links(self, instance, field, new: bool, row) -> None:
         """The links of one many-to-many column: inserted in one statement for a new
