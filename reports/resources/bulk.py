@@ -24,6 +24,9 @@ LOAD_CHUNK = 500
 #: Links, roles and indicators of new practices are inserted this many at a time.
 UNNEST_CHUNK = 10_000
 
+#: The facet bits of saved practices are brought up to date this many at a time.
+BITS_CHUNK = 1_000
+
 #: What the end of the import reads of a saved practice (flush, write_translations,
 #: _record_history): the rest of it is let go of once it is saved. A field let go of and
 #: read all the same is read again from the database (a deferred field).
@@ -483,5 +486,10 @@ class BulkPracticeImport:
             )
             if searched:
                 fulltext.write_vectors(Practice.objects.filter(pk__in=sorted(searched)))
-            bitmap_index.refresh_practices(sorted(saved))
+            # The facet bits a chunk of practices at a time: refresh_practices holds a
+            # (practice, word) pair for each stored common word of each practice, ~24 kB
+            # a practice (+240 MB at once for 10,000).
+            saved.sort()
+            for start in range(0, len(saved), BITS_CHUNK):
+                bitmap_index.refresh_practices(saved[start : start + BITS_CHUNK])
             signals.sources_written.send(Practice)  # bulk writes send no post_save
