@@ -119,6 +119,8 @@ class ColumnCleaning:
         """django-import-export's and PortalResourceMixin's, with the same errors: the
         practice's own columns set from their cleaned cells, the many-to-many columns and
         the extra columns (roles, indicators) read and checked."""
+        if "row_fields" not in self.__dict__:  # a row imported without before_import
+            return super().import_instance(instance, row, **kwargs)
         errors: dict = {}
         for field in self.row_fields:
             try:
