@@ -255,3 +255,17 @@ def test_only_practices_whose_searched_texts_changed_get_their_vectors_again(
         "practice-5",
         "practice-6",
     ]
+
+
+def test_the_resource_imports_a_plain_dataset_as_the_admin_gives_it(reference):
+    import tablib
+
+    from reports.resources.practices import PracticeResource
+
+    dataset = tablib.Dataset().load(NEW_ROWS.decode(), format="csv")
+    result = PracticeResource().import_data(dataset, dry_run=False, use_transactions=True)
+    assert not result.has_errors()
+    assert not result.has_validation_errors()
+    assert Practice.objects.count() == 12
+    assert len(dataset) == 12  # a plain dataset keeps its rows
+    assert StakeholderRole.objects.filter(practice__slug="practice-1").count() == 2
