@@ -97,7 +97,19 @@ def _ordered(practices, sort: str, search_text: str, total: int | None):
     return practices.order_by(*SORTS[sort][1])
 
 
-def _page(request: HttpRequest, practices, search_text: str, total: int | None):
+def _walk(request: HttpRequest, filterset: PracticeFilter, sort: str, total: int | None):
+    """The selected practices in the list's order by the index's condition, for the pages
+    after the first (search/paging.py); None when the list is ranked by relevance or the
+    index cannot help."""
+    if _page_number(request) == 1 or not total or sort == "relevance" and total <= RANK_LIMIT:
+        return None
+    condition = counts.walk_condition(filterset.indexed(), filterset.search_text(), total)
+    if condition is None:
+        return None
+    return _ordered(Practice.objects.published().filter(condition), sort, "", total)
+
+
+def _page(request: HttpRequest, practices, search_text: str, total: int | None, walk=None):
     """The asked-for page (a malformed number is page 1, one past the end the last page),
     each practice with its search snippet. `total`, when the facet index counted it,
     spares the paginator its COUNT."""
@@ -106,7 +118,7 @@ def _page(request: HttpRequest, practices, search_text: str, total: int | None):
     themes = Prefetch("themes", to_attr="card_themes")
     # A card's fields only: the long texts of the practice (impact, lessons) are not shown.
     practices = practices.only(*CARD_FIELDS, "summary").prefetch_related(themes)
-    paginator = Paginator(IdsFirst(practices, total), PER_PAGE)
+    paginator = Paginator(IdsFirst(practices, total, walk), PER_PAGE)
     page = paginator.page(min(_page_number(request), max(paginator.num_pages, 1)))
     page.object_list = localise(page.object_list, get_language(), CARD_TEXTS)
     found = snippets(page.object_list, search_text) if search_text else {}
@@ -123,7 +135,8 @@ def _render_list(request, params: QueryDict, template: str, context: dict) -> Ht
     sort = _sort(params, bool(search_text))
     facets, total = facets_and_total(params, filterset=filterset)
     ordered = _ordered(practices, sort, search_text, total)
-    page = _page(request, ordered, search_text, total)
+    walk = _walk(request, filterset, sort, total)
+    page = _page(request, ordered, search_text, total, walk)
     if page.number < _page_number(request):
         return _redirect_to_page(request, page.number)
     base = context.get("theme")
