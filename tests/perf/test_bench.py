@@ -81,6 +81,9 @@ def test_bench_command_writes_json_results(bench_data, tmp_path):
     assert outcome["environment"]["practices"] >= 30
 
 
+# Transactional: the open-data scenarios build the files, and the build lets go of its
+# database connection, which would end a test's wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_bench_pages_are_built_not_served_from_the_caches_and_skip_exports(
     bench_data, tmp_path, settings
 ):
