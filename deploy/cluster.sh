@@ -4,7 +4,7 @@
 # gunicorn app servers with production settings (DEBUG off), nginx in front with TLS,
 # balancing between them. Everything lives in CLUSTER_DIR (.cluster/) and stops with `stop`.
 #
-#   deploy/cluster.sh start | stop | status | env | start-app NAME | stop-app NAME
+#   deploy/cluster.sh start | stop | status | env | start-app NAME | stop-app NAME | drain-app NAME
 #
 # `env` prints the settings of the app servers (source it to run manage.py against the
 # cluster: `set -a; . .cluster/env; set +a`).
@@ -120,6 +120,7 @@ OPEN_DATA_ROOT=$DIR/open-data
 MEDIA_ROOT=$DIR/media
 ATTACHMENT_ACCEL_REDIRECT=/media/
 OPEN_DATA_BUILD=off
+EDGE_CACHE_SECONDS=1
 SITE_URL=https://127.0.0.1:$HTTPS_PORT
 STATIC_ROOT=$ROOT/staticfiles
 CLUSTER_URL=https://127.0.0.1:$HTTPS_PORT
@@ -215,7 +216,11 @@ start_nginx() {
             -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
             -keyout "$RUN/tls.key" -out "$RUN/tls.crt" 2>/dev/null
     fi
+    local down1="" down2=""
+    [ -e "$RUN/app1.drained" ] && down1=" down"
+    [ -e "$RUN/app2.drained" ] && down2=" down"
     sed -e "s#@RUN@#$RUN#g" -e "s#@APP1@#$APP1_PORT#g" -e "s#@APP2@#$APP2_PORT#g" \
+        -e "s#@APP1_DOWN@#$down1#g" -e "s#@APP2_DOWN@#$down2#g" \
         -e "s#@HTTP@#$HTTP_PORT#g" -e "s#@HTTPS@#$HTTPS_PORT#g" \
         -e "s#@STATIC@#$ROOT/staticfiles#g" -e "s#@OPEN_DATA@#$DIR/open-data#g" \
         -e "s#@MEDIA@#$DIR/media#g" \
@@ -239,6 +244,7 @@ start() {
     command -v redis-server >/dev/null || { say "cluster: redis-server is missing (apt-get install redis-server)"; exit 1; }
     command -v nginx >/dev/null || { say "cluster: nginx is missing (apt-get install nginx)"; exit 1; }
     mkdir -p "$RUN" "$DIR/open-data" "$DIR/media"
+    rm -f "$RUN"/*.drained
     write_ports
     start_postgres
     start_redis
@@ -284,6 +290,25 @@ stop() {
     say "cluster: stopped (data kept in $DIR; rm -rf it to start afresh)"
 }
 
+nginx_running() {
+    [ -s "$RUN/nginx.pid" ] && kill -0 "$(cat "$RUN/nginx.pid")" 2>/dev/null
+}
+
+# A rolling release, one app server at a time: nginx stops sending it requests first (the
+# server marked `down`, a graceful reload), then gunicorn ends those in flight and exits.
+# No request is left to fail; a plain stop-app lets nginx find out by a failed request.
+drain_app() {  # drain_app NAME
+    touch "$RUN/$1.drained"
+    if nginx_running; then start_nginx; sleep 1; fi
+    stop_pid "$1"
+}
+
+back_in() {  # back_in NAME: started, then given requests again
+    start_app "$1" "$(app_port "$1")"
+    rm -f "$RUN/$1.drained"
+    if nginx_running; then start_nginx; fi
+}
+
 status() {
     for name in nginx app1 app2 open-data redis; do
         if [ -s "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
@@ -305,10 +330,11 @@ case "${1:-}" in
     start) start ;;
     # One app server alone, as in a rolling release: stop-app waits for its requests in
     # flight (gunicorn's graceful SIGTERM); nginx sends the others to the other server.
-    start-app) start_app "${2:-}" "$(app_port "${2:-}")" ;;
+    start-app) app_port "${2:-}" >/dev/null && back_in "$2" ;;
     stop-app) app_port "${2:-}" >/dev/null && stop_pid "$2" ;;
+    drain-app) app_port "${2:-}" >/dev/null && drain_app "$2" ;;
     stop) stop ;;
     status) status ;;
     env) cat "$DIR/env" ;;
-    *) say "usage: $0 start|stop|status|env|start-app app1|stop-app app1" >&2; exit 2 ;;
+    *) say "usage: $0 start|stop|status|env|start-app app1|stop-app app1|drain-app app1" >&2; exit 2 ;;
 esac

@@ -175,9 +175,17 @@ def _restored(entry: dict, request) -> HttpResponse:
     for name, value in entry["headers"].items():
         response[name] = value
     response["X-Page-Cache"] = "hit"
+    _for_the_proxy(response)
     if request.method == "HEAD":
         response.content = b""
     return response
+
+
+def _for_the_proxy(response) -> None:
+    """Only a page this cache holds may be kept by the proxy in front, and only for
+    EDGE_CACHE_SECONDS: the proxy cannot see the version, so that is how stale it can be."""
+    if settings.EDGE_CACHE_SECONDS > 0:
+        response["X-Accel-Expires"] = str(settings.EDGE_CACHE_SECONDS)
 
 
 class AnonymousPageCacheMiddleware:
@@ -208,6 +216,7 @@ class AnonymousPageCacheMiddleware:
             if request.method == "GET" and _cacheable_response(request, response):
                 cache.set(key, _stored(response), settings.PAGE_CACHE_SECONDS)
                 response["X-Page-Cache"] = "miss"
+                _for_the_proxy(response)
         finally:
             if building:
                 cache.delete(lock)

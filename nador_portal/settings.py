@@ -439,6 +439,12 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # (search/counts.py), signed-in visitors included; the same version as the pages replaces
 # them at any change. 0: counted for every request.
 FACET_CACHE_SECONDS = env_int("FACET_CACHE_SECONDS", 600)
+# Seconds a proxy in front (nginx: deploy/nginx.conf.template) may keep an anonymous page
+# that this cache holds, sent as X-Accel-Expires, which nginx reads and never passes on.
+# A publication then reaches visitors through the proxy within this many seconds instead
+# of at once; each page reaches the app servers once per period at most, whatever the
+# crowd. 0: no such header (the default; `make cluster` uses 1).
+EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 0)
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {

@@ -27,7 +27,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import django
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.management import call_command, get_commands
@@ -143,14 +142,6 @@ def measure_call(scenario: Scenario, result: Result, config: Settings) -> Result
     result.p95_ms = round(percentile(times, 0.95), 1)
     result.queries = len(queries)
     return result
-
-
-def without_page_cache() -> None:
-    """The targets are for pages built, not served from a cache (issue 17): with the page
-    and facet caches on, each timed request after clear_caches() also paid for storing the
-    page and its counts, and the query count was the cached page's."""
-    settings.PAGE_CACHE_SECONDS = 0
-    settings.FACET_CACHE_SECONDS = 0
 
 
 def run_child(probe: str, config: Settings) -> dict:
@@ -366,7 +357,6 @@ def busy_warning(env: dict) -> str:
 def run(config: Settings, only: set[str] | None = None, report=print) -> dict:
     sample = Sample.pick()
     without_rate_limit()
-    without_page_cache()
     client, admin_client = Client(), bench_admin_client()
     meta = environment()
     if warning := busy_warning(meta):
@@ -423,3 +413,46 @@ def format_table(outcome: dict) -> str:
     errors = [r for r in outcome["results"] if r["status"] not in ("ok", "missing", "skipped")]
     lines += [f"{r['name']}: {r['status']}" for r in errors]
     return "\n".join(lines)
+
+
+def sizes_table(outcomes: list[dict]) -> str:
+    """A Markdown table of several runs side by side (docs/performance.md), one column per
+    run ordered by its number of practices: p50 / p95 in ms (an export or import: seconds
+    and MB), the load average before and after each run under the figures."""
+    outcomes = sorted(outcomes, key=lambda outcome: outcome["environment"]["practices"])
+    heads = [f"{o['environment']['practices']:,} practices" for o in outcomes]
+    lines = ["| scenario | " + " | ".join(heads) + " |", "|---" + "|---:" * len(heads) + "|"]
+    names = list(dict.fromkeys(r["name"] for o in outcomes for r in o["results"]))
+    for name in names:
+        cells = []
+        for outcome in outcomes:
+            found = next((r for r in outcome["results"] if r["name"] == name), None)
+            cells.append(_cell(found))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    loads = [_load(o["environment"]) for o in outcomes]
+    lines.append("| load average (2 cores) | " + " | ".join(loads) + " |")
+    commits = [o["environment"].get("commit", "") for o in outcomes]
+    lines.append("| commit | " + " | ".join(commits) + " |")
+    return "\n".join(lines)
+
+
+def _load(environment: dict) -> str:
+    before = f"{environment['load_average'][0]:.1f}"
+    after = environment.get("load_average_after")
+    return f"{before} → {after[0]:.1f}" if after else before
+
+
+def _cell(result: dict | None) -> str:
+    if result is None:
+        return ""
+    if result["status"] != "ok":
+        return result["status"]
+    if result["kind"] != "page":
+        return f"{result['seconds']} s, {result['peak_rss_mb']} MB"
+    ratios = [
+        f"{result[key]:.2f}× {label}"
+        for key, label in (("ratio", "admin"), ("plain_ratio", "plain admin"))
+        if result.get(key) is not None
+    ]
+    cell = f"{result['p50_ms']} / {result['p95_ms']}"
+    return f"{cell} ({', '.join(ratios)})" if ratios else cell

@@ -9,7 +9,9 @@ any error: a confirmed import writes every row or none.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -177,10 +179,27 @@ def check_keys(sheet: Sheet, key: str) -> list[Problem]:
 # Importing ----------------------------------------------------------------------------
 
 
+class ReadOnceDataset(tablib.Dataset):
+    """The rows of an import, each let go of once django-import-export has read it: its
+    loop reads row i once, as dataset[i], and the rows are not read again (the report
+    keeps the row numbers only). A practice's cells are most of an import's memory
+    (~110 MB for 10,000 rows of the portal's own export); the rows already imported no
+    longer hold theirs. A row read twice comes back empty: an error, never old values."""
+
+    def __getitem__(self, key):
+        found = super().__getitem__(key)
+        if isinstance(key, int):
+            self._data[key] = tablib.core.Row([])
+        return found
+
+
 def dataset_of(sheet: Sheet, resource) -> tablib.Dataset:
+    """The sheet's rows as the Resource reads them; they are taken from the sheet, which
+    keeps its header and row numbers."""
     keep = [i for i, header in enumerate(sheet.headers) if header not in resource.computed_columns]
-    dataset = tablib.Dataset(headers=[sheet.headers[i] for i in keep])
-    for row in sheet.rows:
+    dataset = ReadOnceDataset(headers=[sheet.headers[i] for i in keep])
+    rows, sheet.rows = sheet.rows, []
+    for row in rows:
         dataset.append([row[i] for i in keep])
     return dataset
 
@@ -209,6 +228,26 @@ def _plain(error: Exception) -> str:
     }
 
 
+#: The collector's thresholds as the process started, put back after each import (two
+#: imports in two threads may overlap: neither leaves the other's in place).
+COLLECTOR_THRESHOLDS = gc.get_threshold()
+
+
+@contextmanager
+def fewer_collections():
+    """An import makes millions of objects that live until its end (the rows' cells, the
+    practices): the cyclic collector would walk them, and the process's own (Django, the
+    libraries) again and again; those are frozen (never collected meanwhile) and the
+    youngest generation collected ten times less often (~10 % of a large import's CPU)."""
+    gc.freeze()
+    gc.set_threshold(COLLECTOR_THRESHOLDS[0] * 10, *COLLECTOR_THRESHOLDS[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*COLLECTOR_THRESHOLDS)
+        gc.unfreeze()
+
+
 def run_import(
     kind: str,
     content: bytes | BinaryIO,
@@ -219,6 +258,11 @@ def run_import(
 ) -> ImportReport:
     """Check and import a file (its bytes, or the file open for reading: read_sheet);
     commit only when not a dry run and nothing is wrong."""
+    with fewer_collections():
+        return _run_import(kind, content, filename, dry_run, progress, user)
+
+
+def _run_import(kind, content, filename, dry_run, progress, user) -> ImportReport:
     resource = EXPORT_TYPES[kind].resource()
     report = ImportReport(kind=kind, dry_run=dry_run)
     try:

@@ -81,6 +81,12 @@ def sharing_any(values: dict[str, list]):
     return reduce(or_, conditions, Q(pk__in=[]))
 
 
+def walk_condition(active: dict[str, list[str]], search: str, matches: int):
+    """A condition for .filter() selecting the same published practices as these filters
+    and words, cheaper to test row by row in a long walk (a deep page), or None."""
+    return bitmap_index.walk_condition(active, search, matches)
+
+
 def rows_from_tables(active: dict[str, list[str]], search: str = "") -> list[tuple]:
     """facet_rows from the tables: one UNION ALL of a GROUP BY per dimension, two queries
     per year-like dimension and one for the total. Fine for the few thousand practices a

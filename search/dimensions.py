@@ -111,12 +111,17 @@ class Dimension:
         """This dimension's filter in the FilterSet (search/filters.py)."""
         common = {"field_name": self.name, "label": self.label, "method": "apply"}
         if self.model is not None:
-            return KeysFilter(queryset=self.model.objects.all(), to_field_name=self.key, **common)
+            # A callable: the records are read by the form field, made once per language
+            # (search/filters.py), not by each request's filters (a QuerySet each, 7 a page).
+            return KeysFilter(queryset=self._records, to_field_name=self.key, **common)
         if self.key_field.choices:
             return django_filters.MultipleChoiceFilter(
                 choices=lambda: list(self.choice_labels().items()), **common
             )
         return AnyValuesFilter(**common)
+
+    def _records(self, request=None) -> QuerySet:
+        return self.model.objects.all()
 
     def condition(self, values: Iterable) -> Q:
         """Practices having any of these values (records, primary keys or column values)."""
@@ -231,7 +236,10 @@ class Dimension:
         return _choice_labels(self.key_field, get_language())
 
     def option_label(self, key: str, title: str, choices: dict[str, str]) -> str:
-        return self.label_format.format(key=key, label=choices.get(key) or title)
+        label = choices.get(key) or title
+        if self.label_format == "{label}":  # most dimensions, hundreds of options a page
+            return label
+        return self.label_format.format(key=key, label=label)
 
     def value_label(self, value, choices: dict[str, str]) -> str:
         """The label of a cleaned filter value: a record's title in the page's language

@@ -42,11 +42,7 @@ def facets_and_total(
     if not filterset.is_valid():
         return {}, None
     active = filterset.active()
-    index = {
-        name: [dimensions.get(name).index_value(value) for value in values]
-        for name, values in active.items()
-    }
-    rows = counts.facet_rows(index, search=filterset.search_text())
+    rows = counts.facet_rows(filterset.indexed(), search=filterset.search_text())
     by_name = {d.name: d for d in dimensions.DIMENSIONS}  # hundreds of rows to label
     choices = {name: d.choice_labels() for name, d in by_name.items()}
     found: dict[str, list[FacetOption]] = {name: [] for name in choices}

@@ -87,6 +87,13 @@ class PracticeFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return {name: list(data[name]) for name in dimensions.names() if data.get(name)}
 
+    def indexed(self) -> dict[str, list]:
+        """The active filters' values as the facet index holds them (keys, codes, years)."""
+        return {
+            name: [dimensions.get(name).index_value(value) for value in values]
+            for name, values in self.active().items()
+        }
+
     def search_text(self) -> str:
         if not self.is_valid():
             return ""

@@ -4,7 +4,9 @@ OFFSET makes the database walk every row before the page. Walking them in an ind
 holds the sort columns and the id (the practices' `practice_*_order` indexes) reads no
 table row at all (an index-only scan); only the page's own rows are then read, by id.
 Past the middle, the ids are read from the other end of the index, so the last page
-walks as little as the first. The first page is read in one step, as before. Django's
+walks as little as the first. A filtered or searched list may give the walk a cheaper
+condition for the same rows (search/bitmap_index.py `walk_condition`): one bit per row
+instead of a join or a text match. The first page is read in one step, as before. Django's
 Paginator slices this object as it would slice the queryset.
 """
 
@@ -15,11 +17,15 @@ from django.db.models import QuerySet
 
 class IdsFirst:
     """A queryset as the paginator sees it, sliced in two steps. `count` (when known, e.g.
-    from the facet index) spares the COUNT and allows reading from the end."""
+    from the facet index) spares the COUNT and allows reading from the end. `walk`: the
+    same rows in the same order, by a condition cheaper to test, whose ids are read."""
 
-    def __init__(self, queryset: QuerySet, count: int | None = None) -> None:
+    def __init__(
+        self, queryset: QuerySet, count: int | None = None, walk: QuerySet | None = None
+    ) -> None:
         self.queryset = queryset
         self._count = count
+        self.walk = walk if walk is not None else queryset
 
     def count(self) -> int:
         if self._count is None:
@@ -40,9 +46,9 @@ class IdsFirst:
         return [rows[pk] for pk in ids if pk in rows]
 
     def _ids(self, start: int, stop: int) -> list:
-        ids = self.queryset.values_list("pk", flat=True)
+        ids = self.walk.values_list("pk", flat=True)
         total = self._count
-        if total is None or start <= total // 2 or not self.queryset.ordered:
+        if total is None or start <= total // 2 or not self.walk.ordered:
             return list(ids[start:stop])
         # The same rows from the other end: the order reversed, the slice mirrored.
         if start >= total:

@@ -35,7 +35,7 @@ class Sample:
     status: int  # 0 when the connection failed
     error: str = ""
     started: float = 0.0  # time.monotonic() when sent
-    cache: str = ""  # the X-Page-Cache header: hit, miss or none
+    cache: str = ""  # the X-Page-Cache header: hit, miss or none; edge: nginx's copy
 
     @property
     def ok(self) -> bool:
@@ -155,7 +155,9 @@ class Browser:
             return None
         seconds = time.perf_counter() - started
         error = "" if response.status in expect else "unexpected status"
-        cache = response.headers.get("x-page-cache", "none")
+        # Served by nginx from its own copy (EDGE_CACHE_SECONDS): the portal never saw it.
+        edge = response.headers.get("x-edge-cache") == "HIT"
+        cache = "edge" if edge else response.headers.get("x-page-cache", "none")
         self.recorder.add(Sample(kind, seconds, response.status, error, sent_at, cache))
         return response
 

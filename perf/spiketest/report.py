@@ -19,7 +19,8 @@ def print_summary(results: dict, output: str) -> None:
     print(
         f"\nPublic pages: {public['requests']} ({public['requests_per_second']}/s), "
         f"p50 {public['p50_ms']} ms, p95 {public['p95_ms']} ms, p99 {public['p99_ms']} ms, "
-        f"{public['errors']} errors; page cache hits {cache['hits']}, misses {cache['misses']} "
+        f"{public['errors']} errors; page cache hits {cache['hits']} "
+        f"(of which nginx's copy {cache.get('edge_hits', 0)}), misses {cache['misses']} "
         f"(hit share {cache['hit_share']})"
     )
     stop = cluster["stop"]

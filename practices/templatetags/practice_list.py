@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django import template
@@ -18,6 +19,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, get_language_info, gettext, ngettext
+from django_countries.fields import Country
 
 register = template.Library()
 
@@ -31,18 +33,26 @@ def _escape(value) -> str:
     return value if isinstance(value, SafeData) else html.escape(str(value))
 
 
+@lru_cache(maxsize=8192)
+def _escaped(text: str) -> str:
+    return html.escape(text)
+
+
+def _escape_text(value) -> str:
+    """_escape() of the options' labels and links, kept: the same few hundred on every
+    page. Plain strings only, as a safe string equal to one would share its entry."""
+    return _escaped(value) if type(value) is str else _escape(value)
+
+
 @register.simple_tag
 def facet_options(options) -> SafeString:
     """The <li> of each option of a facet (search/facet_options.FacetOption): a link to
     the list with that option toggled, with its count."""
-    remove = gettext("Remove filter:")
-    words: dict[int, str] = {}
+    language = get_language()
+    remove = _texts(language).remove
     html = []
     for option in options:
-        count = option.count
-        if count not in words:
-            words[count] = ngettext("practice", "practices", count)
-        url = _escape(option.url)
+        url = _escape_text(option.url)
         if option.selected:
             link = (
                 f'<a href="{url}" class="option selected" aria-current="true">'
@@ -50,12 +60,104 @@ def facet_options(options) -> SafeString:
             )
         else:
             link = f'<a href="{url}" class="option">'
-        html.append(
-            f"{INDENT}<li>{link}{_escape(option.label)} "
-            f'<span class="count">{count}<span class="visually-hidden"> {words[count]}</span>'
-            f"</span></a></li>{INDENT}"
-        )
+        label = _escape_text(option.label)
+        html.append(f"{INDENT}<li>{link}{label} {_count(language, option.count)}")
     return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped
+
+
+@register.simple_tag
+def facet_list(facets) -> SafeString:
+    """The facets' block of the list (<aside class="facets">): each facet (a dict of the
+    view's `_facets_with_urls`) folded or open, with its options."""
+    html = [
+        '\n<aside class="facets" aria-labelledby="facets-heading">\n'
+        f'  <h2 id="facets-heading">{_texts(get_language()).narrow}</h2>\n  '
+    ]
+    for facet in facets:
+        opened = " open" if facet["open"] else ""
+        html.append(
+            f'\n  <details class="facet"{opened}>\n    <summary>{_escape(facet["title"])}</summary>'
+            f"\n    <ul>\n      {facet_options(facet['options'])}\n    </ul>\n  </details>\n  "
+        )
+    html.append("\n</aside>\n")
+    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped
+
+
+@register.simple_tag
+def pagination(page, page_range, page_prefix: str) -> SafeString:
+    """templates/includes/pagination.html, for the list: its pages' links."""
+    if page.paginator.num_pages <= 1:
+        return mark_safe("\n")
+    texts = _texts(get_language())
+    prefix = f"{_escape(page_prefix)}page="
+    hidden = f'<span class="visually-hidden">{texts.page} </span>'
+    html = [f'\n<nav class="pagination" aria-label="{texts.pages}">\n  <ul>\n    ']
+    if page.has_previous():
+        number = page.previous_page_number()
+        html.append(f'<li><a href="{prefix}{number}" rel="prev">{texts.previous}</a></li>')
+    html.append("\n    ")
+    for number in page_range:
+        if number == page.paginator.ELLIPSIS:
+            html.append('\n      <li><span aria-hidden="true">…</span></li>\n      \n    ')
+        elif number == page.number:
+            html.append(
+                f'\n      <li><a href="{prefix}{number}" aria-current="page">{hidden}{number}'
+                "</a></li>\n      \n    "
+            )
+        else:
+            html.append(f'\n      <li><a href="{prefix}{number}">{hidden}{number}</a></li>\n    ')
+    html.append("\n    ")
+    if page.has_next():
+        number = page.next_page_number()
+        html.append(f'<li><a href="{prefix}{number}" rel="next">{texts.next}</a></li>')
+    html.append("\n  </ul>\n</nav>\n\n")
+    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """The tags' fixed texts in one language, translated once: each gettext() call costs
+    a walk through the translation machinery (and django-countries' fallback catalogue),
+    and a page made some four hundred of them."""
+
+    remove: str
+    narrow: str
+    pages: str
+    page: str
+    previous: str
+    next: str
+    themes: str
+    sample: str
+    written_in: str
+    translated_into: str
+
+
+@lru_cache(maxsize=16)
+def _texts(language: str) -> _Texts:
+    """`language` is the active one: the key of what gettext() gives."""
+    return _Texts(
+        remove=gettext("Remove filter:"),
+        narrow=gettext("Narrow the list"),
+        pages=gettext("Pages of results"),
+        page=gettext("Page"),
+        previous=gettext("Previous"),
+        next=gettext("Next"),
+        themes=gettext("Themes:"),
+        sample=gettext("Sample content"),
+        written_in=gettext("In %(language)s"),
+        translated_into=gettext("In %(language)s (translation)"),
+    )
+
+
+@lru_cache(maxsize=8192)
+def _count(language: str, count: int) -> str:
+    """The end of an option's link: its count, and "practices" in the language's plural
+    form for that number (the same few hundred counts on every page)."""
+    word = ngettext("practice", "practices", count)
+    return (
+        f'<span class="count">{count}<span class="visually-hidden"> {word}</span>'
+        f"</span></a></li>{INDENT}"
+    )
 
 
 @register.simple_tag
@@ -65,7 +167,7 @@ def practice_card(practice, show_summary: bool = False, show_themes: bool = Fals
 
     `practice.shown` is set by practices/languages.py localise(); `card_image` by
     attachments.models.attach_card_images() and `snippet` by the list, when they are;
-    `card_themes`, a list, when `show_themes`."""
+    `card_themes`, the names of its themes (practices/views.py), when `show_themes`."""
     shown = practice.shown
     language = _escape(shown.language)
     return mark_safe(  # noqa: S308 - every value in it is escaped
@@ -110,18 +212,29 @@ def _card_meta(practice, shown) -> str:
         years = f" · {practice.start_date.year:04d}"
         if practice.end_date:
             years += f"–{practice.end_date.year:04d}"
-    name = _escape(str(get_language_info(str(shown.language))["name_translated"]))
-    if shown.is_translation:
-        written = gettext("In %(language)s (translation)") % {"language": name}
-    else:
-        written = gettext("In %(language)s") % {"language": name}
+    language = get_language()
+    written = _written(language, str(shown.language), shown.is_translation)
     sample = ""
     if practice.is_sample:
-        sample = f' <span class="badge">{gettext("Sample content")}</span>'
-    return (
-        f"{place}{_escape(practice.country.name)}{years} · "
-        f'<span class="language">{written}</span>{sample}'
-    )
+        sample = f' <span class="badge">{_texts(language).sample}</span>'
+    country = _country_name(language, practice.country.code)
+    return f'{place}{country}{years} · <span class="language">{written}</span>{sample}'
+
+
+@lru_cache(maxsize=256)
+def _written(language: str, text_language: str, is_translation: bool) -> str:
+    """ "In French" or "In French (translation)", escaped, on a page in `language`."""
+    name = _escape(str(get_language_info(text_language)["name_translated"]))
+    texts = _texts(language)
+    written = texts.translated_into if is_translation else texts.written_in
+    return written % {"language": name}
+
+
+@lru_cache(maxsize=1024)
+def _country_name(language: str, code: str) -> str:
+    """A country's name, escaped, on a page in `language`: django-countries translates it
+    anew at every read."""
+    return _escape(Country(code).name)
 
 
 def _card_text(practice, shown, language: str, show_summary: bool) -> str:
@@ -138,6 +251,6 @@ def _card_themes(practice) -> str:
     themes = practice.card_themes
     if not themes:
         return ""
-    names = "".join(f'<span class="tag">{_escape(theme.name)}</span>' for theme in themes)
-    label = gettext("Themes:")
+    names = "".join(f'<span class="tag">{_escape(name)}</span>' for name in themes)
+    label = _texts(get_language()).themes
     return f'<p class="tags"><span class="visually-hidden">{label} </span>{names}</p>'

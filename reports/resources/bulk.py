@@ -6,7 +6,7 @@ saved practices is written in bulk at the end (BulkPracticeImport)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import RowResult
@@ -16,13 +16,31 @@ from simple_history.utils import get_change_reason_from_object
 from practices.models import Practice, PracticeTranslation, StakeholderRole
 from reports import signals
 from reports.resources.cells import taxonomy_fields
-from search import index
+from search import bitmap_index, fulltext
 
 #: Existing practices are read this many at a time, with their links (a bounded IN list).
 LOAD_CHUNK = 500
 
 #: Links, roles and indicators of new practices are inserted this many at a time.
 UNNEST_CHUNK = 10_000
+
+#: The facet bits of saved practices are brought up to date this many at a time.
+BITS_CHUNK = 1_000
+
+#: What the end of the import reads of a saved practice (flush, write_translations,
+#: _record_history): the rest of it is let go of once it is saved. A field let go of and
+#: read all the same is read again from the database (a deferred field).
+KEPT_AFTER_SAVE = frozenset(
+    (
+        Practice._meta.pk.attname,
+        "_state",
+        "_import_new",
+        "_import_translations",
+        "_import_search_changed",
+        "_history_user",
+        "_change_reason",
+    )
+)
 
 #: Written by every update, whichever columns changed.
 ALWAYS_UPDATED = ("updated_at", "updated_by")
@@ -40,10 +58,57 @@ def update_in_bulk(practices: list[Practice], fields: list[str], batch_size=None
             same[attname] = values.pop()
         else:
             varying.append(name)
-    if varying:
+    if varying and connection.vendor == "postgresql":
+        update_rows(Practice, practices, varying)
+    elif varying:
         Practice.objects.bulk_update(practices, varying, batch_size=batch_size)
     if same:
         Practice.objects.filter(pk__in=[practice.pk for practice in practices]).update(**same)
+
+
+def prepared(field, values: list) -> list:
+    """The values of a column as the database driver takes them (get_db_prep_save, as in
+    bulk_create); ids and texts as they are when they all have the column's type: the
+    fields' own preparation of each of 10,000 values is most of the time of a column."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    if isinstance(target, models.CharField | models.TextField):
+        plain = str
+    elif isinstance(target, models.IntegerField | models.AutoField):
+        plain = int
+    else:
+        plain = None
+    if plain is not None and all(value is None or type(value) is plain for value in values):
+        return values
+    return [field.get_db_prep_save(value, connection) for value in values]
+
+
+def update_rows(model, objects: list, names: list[str]) -> None:
+    """bulk_update() on PostgreSQL in one UPDATE … FROM unnest(arrays) per 10,000 objects:
+    Django's writes and compiles a CASE with one WHEN per object for every column."""
+    fields = [model._meta.get_field(name) for name in names]
+    pk = model._meta.pk
+    quote = connection.ops.quote_name
+    columns = [pk, *fields]
+    aliases = [f"c{i}" for i in range(len(columns))]
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in columns)
+    sets = ", ".join(
+        f"{quote(field.column)} = v.{alias}"
+        for field, alias in zip(fields, aliases[1:], strict=True)
+    )
+    table = quote(model._meta.db_table)
+    # Names from model metadata, quoted; the values are parameters.
+    statement = (
+        f"UPDATE {table} SET {sets} "  # noqa: S608
+        f"FROM unnest({arrays}) AS v({', '.join(aliases)}) "
+        f"WHERE {table}.{quote(pk.column)} = v.c0"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), UNNEST_CHUNK):
+            chunk = objects[start : start + UNNEST_CHUNK]
+            cursor.execute(
+                statement,
+                [prepared(field, [getattr(o, field.attname) for o in chunk]) for field in columns],
+            )
 
 
 def link_history_statement(field) -> str:
@@ -96,10 +161,7 @@ def insert_rows(model, rows: list[dict]) -> None:
             chunk = rows[start : start + UNNEST_CHUNK]
             cursor.execute(
                 statement,
-                [
-                    [field.get_db_prep_save(row[field.attname], connection) for row in chunk]
-                    for field in fields
-                ],
+                [prepared(field, [row[field.attname] for row in chunk]) for field in fields],
             )
 
 
@@ -200,6 +262,10 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
         roles = self.resource.existing_roles
         translations = self.resource.existing_translations
         self.instances = {}
+        # The rows of the chunk before are done: their links and roles were compared and
+        # saved (their translations are written at the end of the import, and kept).
+        links.clear()
+        roles.clear()
         ids = []
         for instance in self.get_queryset().filter(**{f"{self.key.attribute}__in": keys}):
             self.instances[getattr(instance, self.key.attribute)] = instance
@@ -248,7 +314,7 @@ class BulkPracticeImport:
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
-        self.pending: dict[type, list] = {}
+        self.pending: dict[type, tuple[tuple, list]] = {}
         self.row_results: dict[int, RowResult] = {}
 
     def before_import(self, dataset, **kwargs):
@@ -282,7 +348,12 @@ class BulkPracticeImport:
         """Rows linked to a new practice (links, roles, indicators: each has a `practice`
         foreign key), inserted in bulk by flush() once the practice has its id: a new
         practice has no links to compare or delete."""
-        self.pending.setdefault(model, []).extend((practice, values) for values in rows)
+        if not rows:
+            return
+        # Held to the end of the import: a tuple of values per row, the columns' names
+        # once per table (a dict per link cost ~20 MB for 5,000 new practices).
+        columns, pending = self.pending.setdefault(model, (tuple(rows[0]), []))
+        pending.extend((practice, *(values[name] for name in columns)) for values in rows)
 
     def get_bulk_update_fields(self) -> list[str]:
         """The practice's own columns of the import (not the links, roles and indicators,
@@ -356,14 +427,23 @@ class BulkPracticeImport:
                     )
         finally:
             for practice in practices:
-                # The row was kept to report it; held to the end, 10,000 rows' cells cost
-                # tens of MB.
-                practice.__dict__.pop("_import_row", None)
+                # Saved: what the end of the import still reads of it (its id, who saved
+                # it why, its translations) is kept, and its texts and other values let
+                # go of; held to the end, 10,000 practices cost ~10 kB each.
+                for name in [name for name in practice.__dict__ if name not in KEPT_AFTER_SAVE]:
+                    del practice.__dict__[name]
             practices.clear()
 
     def flush(self) -> None:
-        for model, rows in self.pending.items():
-            insert_rows(model, [{"practice_id": p.pk, **values} for p, values in rows])
+        for model, (columns, pending) in self.pending.items():
+            for start in range(0, len(pending), UNNEST_CHUNK):
+                insert_rows(
+                    model,
+                    [
+                        {"practice_id": practice.pk, **dict(zip(columns, values, strict=True))}
+                        for practice, *values in pending[start : start + UNNEST_CHUNK]
+                    ],
+                )
         self.pending = {}
 
     def write_translations(self) -> None:
@@ -395,5 +475,21 @@ class BulkPracticeImport:
         self._record_history()
         saved = [practice.pk for practices in self.saved.values() for practice in practices]
         if saved:
-            index.refresh(saved)
+            # index.refresh(saved), without the vectors of the updated practices whose
+            # searched texts, names and translations are as they were: PostgreSQL's
+            # to_tsvector of ~5 kB of text per practice is most of a large import's time.
+            searched = [practice.pk for practice in self.saved["+"]]
+            searched.extend(
+                practice.pk
+                for practice in self.saved["~"]
+                if getattr(practice, "_import_search_changed", True)
+            )
+            if searched:
+                fulltext.write_vectors(Practice.objects.filter(pk__in=sorted(searched)))
+            # The facet bits a chunk of practices at a time: refresh_practices holds a
+            # (practice, word) pair for each stored common word of each practice, ~24 kB
+            # a practice (+240 MB at once for 10,000).
+            saved.sort()
+            for start in range(0, len(saved), BITS_CHUNK):
+                bitmap_index.refresh_practices(saved[start : start + BITS_CHUNK])
             signals.sources_written.send(Practice)  # bulk writes send no post_save

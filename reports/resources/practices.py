@@ -31,6 +31,7 @@ from reports.resources.cells import (
     parse_roles,
     taxonomy_fields,
 )
+from reports.resources.columns import ColumnCleaning
 from reports.resources.translations import (
     TranslatedColumns,
     columns_resource,
@@ -47,6 +48,9 @@ from reports.spreadsheets import (
 from search import dimensions
 from stakeholders.models import Stakeholder
 
+#: The practice's own fields its search vector is made of (search/fulltext.py).
+SEARCHED_FIELDS = frozenset(("title", "summary", "impact", "lessons_learnt", "city", "language"))
+
 
 def with_taxonomies(*columns: str) -> list[str]:
     """The columns, then those of the list's categories not among them: a category added
@@ -57,6 +61,7 @@ def with_taxonomies(*columns: str) -> list[str]:
 class PracticeResource(
     TranslatedColumns,
     BulkPracticeImport,
+    ColumnCleaning,
     PortalResourceMixin,
     columns_resource(),
     resources.ModelResource,
@@ -200,8 +205,13 @@ class PracticeResource(
             and getattr(instance, field.attname) is not None
             and field.name in self.fields
         )
+        # full_clean(validate_unique=False, validate_constraints=False), each column's
+        # values checked once (ColumnCleaning.clean_fields).
+        field_errors = self.clean_fields(instance, exclude)
+        if field_errors:
+            errors = ValidationError(field_errors).update_error_dict(errors)
         try:
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            instance.clean()
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if validate_unique and "slug" not in errors:
@@ -291,7 +301,7 @@ class PracticeResource(
             current = {obj.pk for obj in getattr(instance, field.attribute).all()}
         else:
             current = known[field.attribute]
-        return current == {obj.pk for obj in field.clean(row)}
+        return current == {obj.pk for obj in self.clean_cell(field, row)}
 
     def _current_roles(self, instance) -> dict[tuple[int, str], int]:
         known = self.existing_roles.get(instance.pk)
@@ -318,6 +328,9 @@ class PracticeResource(
 
     def save_m2m(self, instance, row, **kwargs):
         new = getattr(instance, "_import_new", False)
+        if not new:
+            # Before the roles change: whether its search vector must be written again.
+            instance._import_search_changed = self._search_changed(instance)
         for field in self.get_import_fields():
             if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
                 self._save_links(instance, field, new, row)
@@ -351,10 +364,22 @@ class PracticeResource(
         self.note_translations(instance)
         self.note_saved(instance, new)
 
+    def _search_changed(self, instance) -> bool:
+        """Whether the row changes what the search vector of an existing practice is made
+        of (search/fulltext.py: its texts, city and language, its stakeholders' names,
+        its translations): a vector is the costliest part of a saved practice."""
+        changed = getattr(instance, "_import_changed", None)
+        return (
+            changed is None
+            or not changed.isdisjoint(SEARCHED_FIELDS)
+            or not self._roles_unchanged(instance)
+            or not self.translations_unchanged(instance, [i.pk for i in instance.indicators.all()])
+        )
+
     def _save_links(self, instance, field, new: bool, row) -> None:
         """The links of one many-to-many column: inserted in one statement for a new
         practice, left alone when unchanged (compared with the prefetched ones)."""
-        wanted = field.clean(row)
+        wanted = self.clean_cell(field, row)
         if new:
             # Not saved yet (bulk mode): no related manager, the through model instead.
             relation = Practice._meta.get_field(field.attribute)

@@ -279,3 +279,17 @@ def test_a_category_change_always_moves_the_version(theme):
     theme.name = "Renamed theme"
     theme.save()
     assert page_cache.version() > before
+
+
+def test_the_proxy_may_keep_only_the_pages_this_cache_holds_and_only_as_long_as_set(
+    client, partner, settings
+):
+    """X-Accel-Expires (nginx keeps the page that many seconds, deploy/nginx.conf.template):
+    on a stored or served anonymous page; never on a signed-in page or one with a form."""
+    settings.EDGE_CACHE_SECONDS = 1
+    assert client.get("/en/practices/")["X-Accel-Expires"] == "1"  # built and stored
+    assert client.get("/en/practices/")["X-Accel-Expires"] == "1"  # from the cache
+    assert "X-Accel-Expires" not in logged_in(partner).get("/en/practices/")
+    assert "X-Accel-Expires" not in client.get("/en/accounts/login/")
+    settings.EDGE_CACHE_SECONDS = 0
+    assert "X-Accel-Expires" not in client.get("/en/practices/")

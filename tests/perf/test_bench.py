@@ -81,6 +81,26 @@ def test_bench_command_writes_json_results(bench_data, tmp_path):
     assert outcome["environment"]["practices"] >= 30
 
 
+# Transactional: the open-data scenarios build the files, and the build lets go of its
+# database connection, which would end a test's wrapping transaction.
+@pytest.mark.django_db(transaction=True)
+def test_bench_pages_are_built_not_served_from_the_caches_and_skip_exports(
+    bench_data, tmp_path, settings
+):
+    """--pages: every page scenario and nothing else; with the page and facet caches on in
+    the settings, the bench still times and counts the pages as they are built."""
+    settings.PAGE_CACHE_SECONDS = settings.FACET_CACHE_SECONDS = 600
+    output = tmp_path / "results.json"
+    call_command(
+        "bench", "--pages", "--requests", "1", "--warmup", "1", "--budget", "0",
+        "--output", str(output), stdout=io.StringIO(),
+    )  # fmt: skip
+    results = by_name(json.loads(output.read_text()))
+    assert {"home", "list", "admin list", "api list"} <= set(results)
+    assert {r["kind"] for r in results.values()} == {"page"}  # no export, no import
+    assert results["list"]["queries"] >= 4  # facets, ids, rows, themes: not one cache read
+
+
 def test_facet_counts_are_timed_beside_the_pages(bench_data):
     with override_settings(**BENCH_SETTINGS):
         outcome = benchmark.run(QUICK, {"facet counts, 3 filters"}, report=lambda line: None)
@@ -130,3 +150,25 @@ def test_the_run_says_its_machine_and_warns_when_it_is_busy(bench_data):
     assert benchmark.busy_warning(quiet) == ""
     busy = {**quiet, "load_average_after": (3.5, 0, 0)}
     assert "busy (load 3.5 on 2 cores" in benchmark.busy_warning(busy)
+
+
+def test_saved_runs_print_side_by_side_by_size_with_their_load(tmp_path):
+    def run(practices: int, p50: float, load: float) -> dict:
+        page = {"name": "list", "kind": "page", "status": "ok", "p50_ms": p50, "p95_ms": p50 + 1}
+        page |= {"ratio": 0.1, "plain_ratio": None}
+        export = {"name": "CSV export", "kind": "export", "status": "ok", "seconds": 1.5}
+        export |= {"peak_rss_mb": 90.0}
+        environment = {"practices": practices, "load_average": [load, 0, 0], "commit": "abc"}
+        return {"environment": environment, "results": [page, export]}
+
+    files = []
+    for practices, p50, load in ((100_000, 23.0, 2.0), (10_000, 12.0, 1.0)):
+        files.append(tmp_path / f"{practices}.json")
+        files[-1].write_text(json.dumps(run(practices, p50, load)))
+    out = io.StringIO()
+    call_command("bench", "--table", *map(str, files), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "| scenario | 10,000 practices | 100,000 practices |"
+    assert "| list | 12.0 / 13.0 (0.10× admin) | 23.0 / 24.0 (0.10× admin) |" in lines
+    assert "| CSV export | 1.5 s, 90.0 MB | 1.5 s, 90.0 MB |" in lines
+    assert lines[-2] == "| load average (2 cores) | 1.0 | 2.0 |"

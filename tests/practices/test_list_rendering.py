@@ -7,13 +7,21 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.core.paginator import Paginator
 from django.template import Context, Template
+from django.template.loader import get_template
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 
 from practices.languages import localise
 from practices.models import Practice, PracticeTranslation
-from practices.templatetags.practice_list import facet_options, practice_card
+from practices.templatetags.practice_list import (
+    facet_list,
+    facet_options,
+    pagination,
+    practice_card,
+)
 from publishing.workflow import Status
 from search.facet_options import FacetOption
 from tests.conftest import make_practice
@@ -52,6 +60,14 @@ FORMER_OPTIONS = Template(
     '{{ option.count }}<span class="visually-hidden"> '
     "{% blocktranslate count counter=option.count %}practice{% plural %}practices"
     "{% endblocktranslate %}</span></span></a></li>\n      {% endfor %}"
+)
+# templates/includes/facets.html before the tag replaced it.
+FORMER_FACETS = Template(
+    '{% load i18n practice_list %}\n<aside class="facets" aria-labelledby="facets-heading">\n'
+    '  <h2 id="facets-heading">{% translate "Narrow the list" %}</h2>\n  {% for facet in facets %}'
+    '\n  <details class="facet"{% if facet.open %} open{% endif %}>\n    <summary>{{ facet.title }}'
+    "</summary>\n    <ul>\n      {% facet_options facet.options %}\n    </ul>\n  </details>\n  "
+    "{% endfor %}\n</aside>\n"
 )
 LANGUAGES = ["en", "fr", "ar", "es"]
 
@@ -117,6 +133,8 @@ def test_a_card_is_what_the_former_template_wrote(practices, language, images, s
     with translation.override(language):
         for practice in cards(language, images, snippets):
             former = FORMER_CARD.render(Context({"practice": practice, **flags}))
+            # The list gives the tag the themes' names (practices/views.py attach_card_themes).
+            practice.card_themes = [theme.name for theme in practice.card_themes]
             assert practice_card(practice, **flags) == former
 
 
@@ -140,3 +158,49 @@ def test_the_list_page_writes_its_cards_and_options_with_the_tags(client, practi
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in content
     assert "<script>alert(1)" not in content
     assert 'aria-current="true"><span class="visually-hidden">Remove filter: </span>' in content
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_facets_block_is_what_the_former_include_wrote(language):
+    title = lazy(lambda: "Th<e>me & co", str)()
+    facets = [
+        {
+            "name": "theme",
+            "title": title,
+            "open": True,
+            "options": [
+                FacetOption("a", "<b>A</b>", 3, True, url="?theme=a&x=1"),
+                FacetOption("b", "B", 1, False, url="?theme=b"),
+            ],
+        },
+        {
+            "name": "city",
+            "title": "City",
+            "open": False,
+            "options": [
+                FacetOption("Nador", "Nador", 12, False, url="?city=Nador"),
+            ],
+        },
+    ]
+    with translation.override(language):
+        former = FORMER_FACETS.render(Context({"facets": facets}))
+        assert facet_list(facets) == former
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("count", [0, 20, 21, 200, 2000])
+@pytest.mark.parametrize("prefix", ["?", "?theme=a&q=%3Cb%3E&"])
+def test_the_list_pages_links_are_what_the_pagination_include_writes(language, count, prefix):
+    paginator = Paginator(range(count), 20)
+    include = get_template("includes/pagination.html")
+    for number in sorted({1, 2, 5, 50, paginator.num_pages - 1, paginator.num_pages}):
+        if not 1 <= number <= paginator.num_pages:
+            continue
+        page = paginator.page(number)
+        with translation.override(language):
+            context = {"page": page, "page_prefix": prefix}
+            former = include.render(
+                {**context, "page_range": paginator.get_elided_page_range(number, on_each_side=2)}
+            )
+            pages = paginator.get_elided_page_range(number, on_each_side=2)
+            assert pagination(page, pages, prefix) == former

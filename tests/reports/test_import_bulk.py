@@ -100,3 +100,26 @@ def test_a_dry_run_of_new_and_changed_rows_writes_nothing(reference):
     assert (report.new, report.updated, report.unchanged) == (2, 2, 0)
     assert list(Practice.objects.order_by("pk").values()) == state
     assert Practice.history.count() == versions
+
+
+def test_the_facet_bits_of_saved_practices_are_refreshed_a_chunk_at_a_time(reference, monkeypatch):
+    from reports.resources import bulk
+
+    chunks = []
+    monkeypatch.setattr(bulk, "BITS_CHUNK", 2)
+    monkeypatch.setattr(bulk.bitmap_index, "refresh_practices", chunks.append)
+    report = run_import("practices", practices_file(5), "p.csv", dry_run=False)
+    assert report.new == 5
+    assert [len(chunk) for chunk in chunks] == [2, 2, 1]
+    ids = sorted(Practice.objects.values_list("pk", flat=True))
+    assert [pk for chunk in chunks for pk in chunk] == ids
+
+
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(reference):
+    import gc
+
+    thresholds = gc.get_threshold()
+    assert run_import("practices", practices_file(3), "p.csv", dry_run=False).ok
+    assert not run_import("practices", b"slug\n", "p.csv", dry_run=True).ok
+    assert gc.get_threshold() == thresholds
+    assert gc.get_freeze_count() == 0

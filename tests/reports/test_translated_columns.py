@@ -131,7 +131,10 @@ def test_a_changed_translation_cell_updates_it_approved_with_a_version_and_fresh
     coordinator, translated, monkeypatch
 ):
     refreshed = []
-    monkeypatch.setattr("search.index.refresh", lambda ids: refreshed.extend(ids))
+    monkeypatch.setattr(
+        "search.fulltext.write_vectors",
+        lambda practices: refreshed.extend(practice.pk for practice in practices),
+    )
     practices, translations = versions()
     content = sheet_with(export(coordinator), summary_es="Lo que hizo, corregido.")
     report = reimport(content, user=coordinator)
