@@ -2,7 +2,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from perf import benchmark
@@ -172,3 +172,8 @@ def test_saved_runs_print_side_by_side_by_size_with_their_load(tmp_path):
     assert "| list | 12.0 / 13.0 (0.10× admin) | 23.0 / 24.0 (0.10× admin) |" in lines
     assert "| CSV export | 1.5 s, 90.0 MB | 1.5 s, 90.0 MB |" in lines
     assert lines[-2] == "| load average (2 cores) | 1.0 | 2.0 |"
+
+
+def test_a_missing_results_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read saved results"):
+        call_command("bench", "--table", str(tmp_path / "none.json"), stdout=io.StringIO())

@@ -2,7 +2,7 @@ import json
 import warnings
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from perf import benchmark
@@ -73,7 +73,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["table"]:
-            outcomes = [json.loads(Path(name).read_text()) for name in options["table"]]
+            try:
+                outcomes = [json.loads(Path(name).read_text()) for name in options["table"]]
+            except (OSError, ValueError) as error:
+                raise CommandError(f"Cannot read saved results: {error}") from error
             self.stdout.write(benchmark.sizes_table(outcomes))
             return
         config = benchmark.Settings(
