@@ -450,7 +450,7 @@ def _cell(result: dict | None) -> str:
     if result["kind"] != "page":
         return f"{result['seconds']} s, {result['peak_rss_mb']} MB"
     ratios = [
-        f"{result[key]:.2f}× {label}"
+        (f"{result[key]:.2f}×" if result[key] >= 0.01 else "< 0.01×") + f" {label}"
         for key, label in (("ratio", "admin"), ("plain_ratio", "plain admin"))
         if result.get(key) is not None
     ]
