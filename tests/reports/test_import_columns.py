@@ -100,7 +100,9 @@ def state() -> dict:
     for indicator in Indicator.objects.select_related("practice").order_by("position", "pk"):
         indicators.setdefault(indicator.practice.slug, []).append(indicator)
     labels = {i.pk: i.position for values in indicators.values() for i in values}
-    history = Practice.history.model.objects.order_by("history_id")
+    # Each practice's versions in their order; which practice's update is written first is
+    # not part of the result (PostgreSQL's UPDATE … FROM unnest gives its own order).
+    history = Practice.history.model.objects.order_by("slug", "history_id")
     return {
         "practices": list(practices.values(*names)),
         "links": {
