@@ -372,6 +372,11 @@ class PortalResourceMixin:
                     field.clean(row)
                 except ValueError as error:
                     errors[field.column_name] = [str(error)]
+        self.finish_row(instance, row, errors)
+
+    def finish_row(self, instance, row, errors: dict) -> None:
+        """Read the row's columns that are not model fields into the instance
+        (keep_parsed), then refuse the row with every error found in it."""
         parsed = {}
         for column, parse in self.extra_column_parsers().items():
             if column in row:

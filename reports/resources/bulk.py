@@ -102,13 +102,17 @@ def update_rows(model, objects: list, names: list[str]) -> None:
         f"FROM unnest({arrays}) AS v({', '.join(aliases)}) "
         f"WHERE {table}.{quote(pk.column)} = v.c0"
     )
+    _in_chunks(statement, objects, columns, lambda obj, field: getattr(obj, field.attname))
+
+
+def _in_chunks(statement: str, items: list, fields, value) -> None:
+    """`statement` once per UNNEST_CHUNK items, its arrays the `fields`' values of the chunk's
+    items (`value(item, field)`)."""
     with connection.cursor() as cursor:
-        for start in range(0, len(objects), UNNEST_CHUNK):
-            chunk = objects[start : start + UNNEST_CHUNK]
-            cursor.execute(
-                statement,
-                [prepared(field, [getattr(o, field.attname) for o in chunk]) for field in columns],
-            )
+        for start in range(0, len(items), UNNEST_CHUNK):
+            chunk = items[start : start + UNNEST_CHUNK]
+            arrays = [prepared(field, [value(item, field) for item in chunk]) for field in fields]
+            cursor.execute(statement, arrays)
 
 
 def link_history_statement(field) -> str:
@@ -156,13 +160,7 @@ def insert_rows(model, rows: list[dict]) -> None:
         f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
         f"SELECT * FROM unnest({arrays})"
     )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), UNNEST_CHUNK):
-            chunk = rows[start : start + UNNEST_CHUNK]
-            cursor.execute(
-                statement,
-                [prepared(field, [row[field.attname] for row in chunk]) for field in fields],
-            )
+    _in_chunks(statement, rows, fields, lambda row, field: row[field.attname])
 
 
 def version_statement(count: int) -> str:

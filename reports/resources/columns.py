@@ -142,16 +142,7 @@ class ColumnCleaning:
                 self.clean_cell(field, row)
             except ValueError as error:
                 errors[field.column_name] = [str(error)]
-        parsed = {}
-        for column, parse in self.extra_column_parsers().items():
-            if column in row:
-                try:
-                    parsed[column] = parse(row[column])
-                except ValueError as error:
-                    errors[column] = [str(error)]
-        self.keep_parsed(instance, parsed)
-        if errors:
-            raise ValidationError(errors)
+        self.finish_row(instance, row, errors)
 
     @cached_property
     def remembered_fields(self) -> set[str]:

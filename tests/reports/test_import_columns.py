@@ -15,20 +15,12 @@ from reports.resources import bulk
 from reports.resources.cells import taxonomy_fields
 from reports.resources.columns import ColumnCleaning
 from reports.spreadsheets import PortalResourceMixin
-from tests.spreadsheet_helpers import csv_bytes
+from tests.spreadsheet_helpers import PRACTICE_HEADERS, csv_bytes
 
 pytestmark = pytest.mark.django_db
 
 HEADERS = [
-    "slug",
-    "title",
-    "status",
-    "organisation",
-    "summary",
-    "country",
-    "themes",
-    "stakeholders",
-    "indicators",
+    *PRACTICE_HEADERS,
     "start_date",
     "end_date",
     "language",
