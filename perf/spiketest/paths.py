@@ -61,14 +61,28 @@ def visitor_paths(rng: random.Random, practices: int = 1000, filters: int = 150)
             urlencode({"country": rng.choice(choices["country"]), "theme": rng.choice(themes)})
             for _ in range(20)
         ],
-        "open-data filter": [
-            urlencode(
-                {
-                    "country": rng.choice(choices["country"]),
-                    "theme": rng.choice(themes),
-                    "target_group": rng.choice(choices["target_group"] or [""]),
-                }
-            )
-            for _ in range(20)
-        ],
+        "open-data filter": open_data_selections(rng, choices, themes),
     }
+
+
+def open_data_selections(rng: random.Random, choices: dict, themes: list, wanted: int = 20):
+    """Public selections the portal gives: at most OPEN_DATA_MAX_ROWS practices each (a
+    larger one is refused with a 400, as designed, which the run would count as an error)."""
+    from django.conf import settings
+
+    from practices.models import Practice
+    from search.filters import PracticeFilter
+
+    found = []
+    for _ in range(wanted * 10):
+        query = {
+            "country": rng.choice(choices["country"]),
+            "theme": rng.choice(themes),
+            "target_group": rng.choice(choices["target_group"] or [""]),
+        }
+        matched = PracticeFilter(query, queryset=Practice.objects.published()).qs.count()
+        if matched <= settings.OPEN_DATA_MAX_ROWS:
+            found.append(urlencode(query))
+        if len(found) == wanted:
+            break
+    return found

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from perf.loadtest.driver import Browser, Recorder, Sample
 from perf.loadtest.run import Load
 from perf.loadtest.verify import SavedPractice
-from perf.spiketest import checks
+from perf.spiketest import checks, paths
 from perf.spiketest.cluster import read_env, single_server_env
 from perf.spiketest.mix import VISITOR_MIX, PageSet, pause, popularity_weights
 from perf.spiketest.run import unanswered_creations
@@ -327,3 +327,18 @@ def test_a_form_is_never_sent_twice_when_its_kept_connection_was_closed(closing_
     assert browser.post("save", "/", [("title", "T")]) is None
     assert recorder.samples[-1].status == 0 and not recorder.samples[-1].ok
     assert len(OneRequestPerConnection.connections) == 1
+
+
+@pytest.mark.django_db
+def test_the_coordinators_open_data_selections_are_all_within_the_download_cap(
+    asticude, theme, settings
+):
+    """A selection over OPEN_DATA_MAX_ROWS is refused with a 400, by design: the run would
+    count it as an error, so the test asks only for selections the portal gives."""
+    settings.OPEN_DATA_MAX_ROWS = 2
+    for number in range(3):
+        make_practice(asticude, f"Moroccan {number}", country="MA").themes.add(theme)
+    make_practice(asticude, "Spanish", country="ES").themes.add(theme)
+    choices = {"country": ["MA", "ES"], "target_group": []}
+    found = paths.open_data_selections(random.Random(1), choices, [theme.slug], wanted=5)
+    assert found and all("country=ES" in query for query in found)
