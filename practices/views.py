@@ -92,19 +92,23 @@ def _sort(params: QueryDict, searching: bool) -> str:
     return "relevance" if searching else "newest"
 
 
+def _ranked(sort: str, total: int | None) -> bool:
+    """Ordered by relevance: asked for, and RANK_LIMIT matches at most (ranking reads each
+    match's vectors); more are shown newest first."""
+    return sort == "relevance" and (total is None or total <= RANK_LIMIT)
+
+
 def _ordered(practices, sort: str, search_text: str, total: int | None):
-    if sort == "relevance" and total is not None and total > RANK_LIMIT:
-        return practices.order_by(*SORTS["newest"][1])
-    if sort == "relevance":
+    if _ranked(sort, total):
         return rank_by_relevance(practices, search_text)
-    return practices.order_by(*SORTS[sort][1])
+    return practices.order_by(*SORTS["newest" if sort == "relevance" else sort][1])
 
 
 def _walk(request: HttpRequest, filterset: PracticeFilter, sort: str, total: int | None):
     """The selected practices in the list's order by the index's condition, for the pages
     after the first (search/paging.py); None when the list is ranked by relevance or the
     index cannot help."""
-    if _page_number(request) == 1 or not total or sort == "relevance" and total <= RANK_LIMIT:
+    if _page_number(request) == 1 or not total or _ranked(sort, total):
         return None
     condition = counts.walk_condition(filterset.indexed(), filterset.search_text(), total)
     if condition is None:
