@@ -260,6 +260,10 @@ class Practice(Publishable):
             models.Index(
                 fields=["status", "-start_date", "-published_at", "id"], name="practice_start_order"
             ),
+            # The sitemap's pages of published practices, in id order, read from the index
+            # alone (practices/sitemaps.py), and their latest change.
+            models.Index(fields=["status", "id"], name="practice_status_id"),
+            models.Index(fields=["status", "updated_at"], name="practice_status_updated"),
             models.Index(fields=["country"], name="practice_country"),
             models.Index(fields=["city"], name="practice_city"),
             models.Index(fields=["organisation", "status"], name="practice_org_status"),
