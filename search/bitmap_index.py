@@ -69,15 +69,17 @@ def facet_rows(active: dict[str, list[str]], search: str = "") -> list[tuple] | 
     return rows if any(row[0] == "total" for row in rows) else None
 
 
-def value_counts(dimension: str) -> dict[str, int] | None:
+def value_counts(dimension: str, values: list[str] | None = None) -> dict[str, int] | None:
     """{value: published practices} of one dimension without filters (the practices of
-    each theme): one bit_count per value. None when the index cannot answer."""
+    each theme), or of some of its `values` only: one bit_count per value. None when the
+    index cannot answer."""
     if not is_indexed():
         return None
+    some = "" if values is None else " AND (value = '' OR value = ANY(%s))"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT value, bit_count(bits) FROM {TABLE} WHERE dimension IN (%s, %s)",
-            [dimension, EVERYTHING],
+            f"SELECT value, bit_count(bits) FROM {TABLE} WHERE dimension IN (%s, %s){some}",
+            [dimension, EVERYTHING] + ([] if values is None else [list(values)]),
         )
         rows = cursor.fetchall()
     if not any(value == "" for value, _count in rows):

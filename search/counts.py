@@ -62,12 +62,15 @@ def facet_counts(active: dict[str, list[str]], search: str = "") -> dict[str, di
     return found
 
 
-def practices_per_value(name: str) -> dict[str, int]:
-    """{value: published practices} of one dimension, e.g. the practices of each theme."""
-    found = bitmap_index.value_counts(name)
+def practices_per_value(name: str, values: list[str] | None = None) -> dict[str, int]:
+    """{value: published practices} of one dimension, e.g. the practices of each theme, or
+    of some of its values only (the stakeholders of a page of the directory)."""
+    found = bitmap_index.value_counts(name, values)
     if found is None:
         rows = dimensions.get(name).counted(Practice.objects.published())
         found = {value: count for _dimension, value, count, _key, _title in rows}
+        if values is not None:
+            found = {value: found[value] for value in values if value in found}
     return found
 
 
