@@ -13,9 +13,11 @@ from django.test import Client
 
 from perf.api_scenarios import api_scenarios
 from practices.models import Practice, TargetGroup, Theme
+from practices.sitemaps import PracticeSitemap
 from practices.views import PER_PAGE
 from reports import open_data
 from search.counts import facet_counts
+from stakeholders.models import Stakeholder
 
 ADMIN_LIST = "/bench-admin/practices/practice/"
 PLAIN_ADMIN_LIST = "/bench-plain-admin/practices/practice/"
@@ -67,6 +69,7 @@ class Sample:
     detail_slugs: list[str] = field(default_factory=list)
     published: int = 0  # the list's length, for its last pages
     published_in_theme: int = 0
+    busiest_stakeholder: str = ""  # the organisation with most practices: the longest page
 
     @classmethod
     def pick(cls) -> Sample:
@@ -76,6 +79,7 @@ class Sample:
             Practice.objects.published().order_by("id").values_list("slug", flat=True)[:2000]
         )
         published = Practice.objects.published()
+        busiest = Stakeholder.objects.annotate(n=Count("practice_roles")).order_by("-n").first()
         return cls(
             theme,
             group,
@@ -83,6 +87,7 @@ class Sample:
             slugs[::40] or slugs,
             published.count(),
             published.filter(themes=theme).count(),
+            busiest.slug if busiest else "",
         )
 
     @staticmethod
@@ -158,6 +163,20 @@ def scenarios(sample: Sample) -> list[Scenario]:
         Scenario("practice detail", [f"/en/practices/{s}/" for s in sample.detail_slugs], 25),
         Scenario("theme page", url(f"/en/themes/{theme.slug}/"), 100, peer="admin one filter"),
         Scenario("calendar.ics", url("/en/events/calendar.ics")),
+        Scenario("stakeholders", url("/en/stakeholders/"), 100),
+        Scenario(
+            "stakeholder, most practices",
+            url(f"/en/stakeholders/{sample.busiest_stakeholder}/"),
+            100,
+        ),
+        Scenario("events", url("/en/events/"), 100),
+        Scenario("practice feed", url("/en/practices/feed/"), 100),
+        Scenario("sitemap index", url("/sitemap.xml"), 100),
+        Scenario(
+            "sitemap, last practices page",
+            url("/sitemap-practices.xml", {"p": -(-sample.published // PracticeSitemap.limit)}),
+            100,
+        ),
         Scenario("numbers", url("/en/numbers/"), 100),
         Scenario("numbers, one filter", url("/en/numbers/", one), 100),
         # The facet counts alone, as the list page gets them (search/counts.py).
