@@ -2,7 +2,6 @@
 UI) and /api/redoc/ (Redoc), served from the portal's own static files."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 
 from api import docs, views
 
@@ -22,7 +21,7 @@ urlpatterns = [
     path("v1/events/", views.EventList.as_view(), name="events"),
     path("v1/events/<slug:slug>/", views.EventDetail.as_view(), name="event"),
     path("v1/event-series/", views.EventSeriesList.as_view(), name="event_series"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", docs.schema, name="schema"),
     path("docs/", docs.SwaggerDocs.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", docs.redoc, name="redoc"),
 ]

@@ -6,9 +6,11 @@ import re
 
 import pytest
 import yaml
+from django.utils.translation import get_language
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
+from api.docs import OnceMadeSchemaGenerator
 from search import dimensions
 from tests.project import all_patterns
 
@@ -91,3 +93,20 @@ def test_swagger_uis_start_up_script_is_a_file_of_its_own(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
     assert "/api/schema/" in response.content.decode()
+
+
+def test_the_schema_is_made_once_per_language_and_served_the_same(client, db, monkeypatch):
+    made = []
+    original = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        made.append(get_language())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    monkeypatch.setattr(OnceMadeSchemaGenerator, "made", {})
+    first = client.get("/api/schema/").content
+    assert client.get("/api/schema/").content == first
+    french = client.get("/api/schema/?lang=fr").content
+    assert client.get("/api/schema/?lang=fr").content == french != first
+    assert made == ["en", "fr"]
