@@ -101,6 +101,18 @@ def test_bench_pages_are_built_not_served_from_the_caches_and_skip_exports(
     assert results["list"]["queries"] >= 4  # facets, ids, rows, themes: not one cache read
 
 
+@pytest.mark.django_db(transaction=True)
+def test_bench_pages_with_only_times_only_those_pages(bench_data, tmp_path):
+    output = tmp_path / "results.json"
+    call_command(
+        "bench", "--pages", "--only", "home", "--only", "sitemap index", "--requests", "1",
+        "--warmup", "1", "--budget", "0", "--output", str(output), stdout=io.StringIO(),
+    )  # fmt: skip
+    results = by_name(json.loads(output.read_text()))
+    assert set(results) == {"home", "sitemap index"}
+    assert {r["status"] for r in results.values()} == {"ok"}
+
+
 def test_facet_counts_are_timed_beside_the_pages(bench_data):
     with override_settings(**BENCH_SETTINGS):
         outcome = benchmark.run(QUICK, {"facet counts, 3 filters"}, report=lambda line: None)

@@ -97,8 +97,8 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(summary))
                 return
             only = {name.strip() for name in options["only"] if name.strip()}
-            if options["pages"]:
-                only |= {scenario.name for scenario in scenarios(Sample.pick())}
+            if options["pages"] and not only:
+                only = {scenario.name for scenario in scenarios(Sample.pick())}
             self.stdout.write(benchmark.HEADER)
             outcome = benchmark.run(config, only or None, report=self.stdout.write)
         Path(options["output"]).write_text(json.dumps(outcome, indent=2), encoding="utf-8")
