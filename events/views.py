@@ -23,6 +23,7 @@ from stakeholders.models import Stakeholder
 
 CALENDAR_CACHE_SECONDS = 24 * 3600
 PAST_PER_PAGE = 30
+UPCOMING_PER_PAGE = 40
 
 
 def _by_series(events) -> list[dict]:
@@ -35,23 +36,29 @@ def _by_series(events) -> list[dict]:
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
-    """The events to come, then the past ones page by page, newest first: the archive the
-    calendar feeds point to (they hold only the recent past)."""
+    """The events to come, soonest first, then the past ones, newest first: the archive the
+    calendar feeds point to (they hold only the recent past). Each a page at a time
+    (`?upcoming=` and `?page=`): a busy programme plans hundreds of events ahead."""
     published = Event.objects.published().select_related("series")
     past = Paginator(published.past(), PAST_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "events/event_list.html",
-        {
-            # Every page of the archive would repeat them: the first page only.
-            "upcoming": _by_series(published.upcoming()) if past.number == 1 else None,
-            "past": _by_series(past.object_list),
-            "page": past,
-            "page_range": past.paginator.get_elided_page_range(past.number, on_ends=1),
-            "page_prefix": "?",
-            "past_days": settings.CALENDAR_PAST_DAYS,
-        },
-    )
+    context = {
+        "past": _by_series(past.object_list),
+        "page": past,
+        "page_range": past.paginator.get_elided_page_range(past.number, on_ends=1),
+        "page_prefix": "?",
+        "past_days": settings.CALENDAR_PAST_DAYS,
+    }
+    # Every page of the archive would repeat them: its first page only.
+    if past.number == 1:
+        upcoming = Paginator(published.upcoming(), UPCOMING_PER_PAGE).get_page(
+            request.GET.get("upcoming")
+        )
+        context |= {
+            "upcoming": _by_series(upcoming.object_list),
+            "upcoming_page": upcoming,
+            "upcoming_range": upcoming.paginator.get_elided_page_range(upcoming.number, on_ends=1),
+        }
+    return render(request, "events/event_list.html", context)
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:

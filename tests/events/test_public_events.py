@@ -86,7 +86,8 @@ def test_event_pages_keep_a_constant_number_of_queries(
 ):
     for number in range(12):
         make_event(asticude, f"Extra event {number}", days=number - 6)
-    with django_assert_max_num_queries(3):
+    # The archive's count and page, the count and page of the events to come.
+    with django_assert_max_num_queries(4):
         assert client.get("/en/events/").status_code == 200
     with django_assert_max_num_queries(5):
         assert client.get("/en/events/coming-debate/").status_code == 200
@@ -138,3 +139,23 @@ def test_each_language_gets_its_own_calendar(client, events):
     french = client.get("/fr/events/calendar.ics").content
     assert b"/fr/events/coming-debate/" in french
     assert b"/fr/events/" not in english
+
+
+def test_the_events_to_come_are_shown_a_page_at_a_time_soonest_first(client, asticude, monkeypatch):
+    monkeypatch.setattr("events.views.UPCOMING_PER_PAGE", 2)
+    for days in (30, 10, 20):
+        make_event(asticude, f"In {days} days", days=days)
+    make_event(asticude, "Long ago", days=-40)
+
+    def upcoming(query: str = "") -> list[str]:
+        response = client.get(f"/en/events/{query}")
+        assert response.status_code == 200
+        return [e.title for group in response.context["upcoming"] for e in group["events"]]
+
+    assert upcoming() == ["In 10 days", "In 20 days"]
+    assert upcoming("?upcoming=2") == ["In 30 days"]
+    assert upcoming("?upcoming=nonsense") == ["In 10 days", "In 20 days"]
+    content = client.get("/en/events/").content.decode()
+    assert 'href="?upcoming=2"' in content
+    assert 'aria-label="Pages of upcoming events"' in content
+    assert "Long ago" in content  # the archive's first page is under the events to come
