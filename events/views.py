@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from events.calendar import build_calendar, feed
 from events.forms import RegistrationForm
@@ -95,12 +96,14 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     events = Event.objects.published().for_calendar()
     name = _("Events of the Nador partners' portal")
     return _ics_response(_feed(request, events, name), "nador-events.ics")
 
 
+@require_safe
 def series_calendar_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """The calendar of one series of events (a Migration Week), as bounded as the whole."""
     series = get_object_or_404(EventSeries, slug=slug)
@@ -109,6 +112,8 @@ def series_calendar_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _feed(request: HttpRequest, events, name: str) -> bytes:
+    # A feed may store texts it built: GET and HEAD only, like any page that writes nothing
+    # a visitor asked for.
     # Calendar applications poll the feeds, and icalendar takes a while for hundreds of
     # events: each event's VEVENT is stored once built (EventCalendarText), and a feed is one
     # query joining them. A whole feed kept in the cache cost more to write (half a megabyte

@@ -198,3 +198,11 @@ def test_only_the_missing_texts_are_built(client, asticude, monkeypatch):
     monkeypatch.setattr(calendar, "_component", lambda *a: built.append(a[0].title) or real(*a))
     client.get("/en/events/calendar.ics")
     assert built == ["Fair 2"]
+
+
+@pytest.mark.parametrize("path", ["/en/events/calendar.ics", "/en/events/series/semaine.ics"])
+def test_a_feed_answers_get_and_head_and_refuses_a_post_storing_nothing(client, odd_events, path):
+    assert client.post(path).status_code == 405
+    assert not EventCalendarText.objects.exists()
+    assert client.head(path).status_code == 200
+    assert client.get(path).status_code == 200
