@@ -170,10 +170,13 @@ def event_figures() -> dict:
     participant counts to that once."""
     events = Event.objects.published()
     no_series = _("No series")
-    per_series = events.values("series__name").annotate(count=Count("pk")).order_by()
-    events_by_series = {row["series__name"] or no_series: row["count"] for row in per_series}
+    per_series = events.values("series", "series__name").annotate(count=Count("pk")).order_by()
+    names = {row["series"]: row["series__name"] or no_series for row in per_series}
+    events_by_series = {names[row["series"]]: row["count"] for row in per_series}
+    # By the series' id, named from the first query (every series with a published event):
+    # joining the series' names to 50,000 participant counts took a third of this one.
     grouped = (
-        events.values("series__name", "participant_counts__category")
+        events.values("series", "participant_counts__category")
         .annotate(total=Sum("participant_counts__count"))
         .order_by()
     )
@@ -184,7 +187,7 @@ def event_figures() -> dict:
         category = row["participant_counts__category"]
         if category is None:
             continue  # an event with no participant count, joined to none
-        by_series[row["series__name"] or no_series] += row["total"] or 0
+        by_series[names[row["series"]]] += row["total"] or 0
         by_category[str(categories.get(category, category))] += row["total"] or 0
     participants = _("participants")
     return {
