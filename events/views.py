@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
-from events.calendar import build_calendar
+from events.calendar import build_calendar, feed
 from events.forms import RegistrationForm
 from events.models import Event, EventSeries
 from practices.languages import localise
 from practices.models import Practice
 from stakeholders.models import Stakeholder
 
-CALENDAR_CACHE_SECONDS = 24 * 3600
 PAST_PER_PAGE = 30
 UPCOMING_PER_PAGE = 40
 
@@ -106,37 +103,30 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     events = Event.objects.published().for_calendar()
     name = _("Events of the Nador partners' portal")
-    return _ics_response(_cached_calendar(request, events, name, ""), "nador-events.ics")
+    return _ics_response(_feed(request, events, name), "nador-events.ics")
 
 
+@require_safe
 def series_calendar_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """The calendar of one series of events (a Migration Week), as bounded as the whole."""
     series = get_object_or_404(EventSeries, slug=slug)
     events = Event.objects.published().for_calendar().filter(series=series)
-    body = _cached_calendar(request, events, series.name, series.slug)
-    return _ics_response(body, f"{series.slug}.ics")
+    return _ics_response(_feed(request, events, series.name), f"{series.slug}.ics")
 
 
-def _cached_calendar(request: HttpRequest, events, name: str, series: str) -> bytes:
+def _feed(request: HttpRequest, events, name: str) -> bytes:
+    # A feed may store texts it built: GET and HEAD only, like any page that writes nothing
+    # a visitor asked for.
     # Calendar applications poll the feeds, and icalendar takes a while for hundreds of
-    # events: a body is kept in the shared cache under a key made of what it shows. Every
-    # save of an event moves its updated_at and publishing, archiving or the window moving
-    # on change the count, so a changed calendar gets a new key: nothing stale is served,
-    # whichever process or server answers. The window's length is in the key too.
-    state = events.aggregate(count=Count("pk"), changed=Max("updated_at"))
-    version = (
-        f"{get_language()}|{request.scheme}|{request.get_host()}|{series}|{name}|"
-        f"{settings.CALENDAR_PAST_DAYS}|{state}"
-    )
-    key = "calendar-ics:" + hashlib.sha256(version.encode()).hexdigest()
-    body = cache.get(key)
-    if body is None:
-        body = _calendar_body(request, events, name, *_archive(request))
-        cache.set(key, body, CALENDAR_CACHE_SECONDS)
-    return body
+    # events: each event's VEVENT is stored once built (EventCalendarText), and a feed is one
+    # query joining them. A whole feed kept in the cache cost more to write (half a megabyte
+    # into the database cache) than this costs to read, so none is kept.
+    origin = request.build_absolute_uri("/").removesuffix("/")
+    return feed(events, origin, name, *_archive(request))
 
 
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:

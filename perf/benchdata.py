@@ -23,11 +23,13 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils.text import slugify
 
 from demo.loader import load_taxonomies
-from events.models import Event, ParticipantCount
+from events.calendar import store_texts
+from events.models import Event, EventCalendarText, ParticipantCount
 from perf.rows import insert_rows, next_id, reset_sequences
 from perf.vocabulary import CITIES, COUNTRIES, RARE, TITLE_WORDS, TextMaker, weighted, zipf
 from practices.models import (
@@ -345,6 +347,7 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
         counts["event_practices"] = insert_rows(
             _through(Event, "practices"), data.event_links(event_ids, "practice_id", ids, 3)
         )
+        counts["calendar_texts"] = store_calendar_texts(event_ids)
         models = [
             Stakeholder,
             Practice,
@@ -352,6 +355,7 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
             StakeholderRole,
             Event,
             ParticipantCount,
+            EventCalendarText,
         ]
         tables = [model._meta.db_table for model in models] + _link_tables()
         reset_sequences(tables)
@@ -365,6 +369,15 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
     analyse(vacuum=True)
     step("vacuumed and analysed")
     return counts
+
+
+def store_calendar_texts(event_ids: range) -> int:
+    """The stored VEVENTs of the bench events in the calendar feeds' window, in every
+    language, as the first feed would store them: a timed feed reads, as in production
+    once each event has been served (events/calendar.py feed())."""
+    shown = Event.objects.published().for_calendar().filter(pk__in=event_ids)
+    events = list(shown.order_by())
+    return sum(len(store_texts(events, code)) for code, _name in settings.LANGUAGES)
 
 
 def _link_tables() -> list[str]:
@@ -405,6 +418,7 @@ def clear(prefix: str = PREFIX) -> int:
         f"OR practice_id IN ({bench_practices})",
         f"DELETE FROM {_through(Event, 'organisers')} WHERE event_id IN ({bench_events})",
         f"DELETE FROM {ParticipantCount._meta.db_table} WHERE event_id IN ({bench_events})",
+        f"DELETE FROM {EventCalendarText._meta.db_table} WHERE event_id IN ({bench_events})",
         f"DELETE FROM {event_table} WHERE slug LIKE {like}",
         f"DELETE FROM {StakeholderRole._meta.db_table} WHERE practice_id IN ({bench_practices})",
     ]

@@ -164,23 +164,31 @@ def _ranked(totals: dict) -> list[Bar]:
 def event_figures() -> dict:
     """Published events by series, and their participants by series and by category, in
     two grouped queries: the dashboard's tables (reports/dashboard.py event_tables) ask
-    one query per table, which at tens of thousands of events is most of this page."""
+    one query per table, which at tens of thousands of events is most of this page. Both
+    start from the published events, which the index event_status_series answers alone
+    (status, series and id: no visit to the events' rows), and the second joins their
+    participant counts to that once."""
     events = Event.objects.published()
     no_series = _("No series")
-    per_series = events.values("series__name").annotate(count=Count("pk")).order_by()
-    events_by_series = {row["series__name"] or no_series: row["count"] for row in per_series}
+    per_series = events.values("series", "series__name").annotate(count=Count("pk")).order_by()
+    names = {row["series"]: row["series__name"] or no_series for row in per_series}
+    events_by_series = {names[row["series"]]: row["count"] for row in per_series}
+    # By the series' id, named from the first query (every series with a published event):
+    # joining the series' names to 50,000 participant counts took a third of this one.
     grouped = (
-        ParticipantCount.objects.filter(event__in=events)
-        .values("event__series__name", "category")
-        .annotate(total=Sum("count"))
+        events.values("series", "participant_counts__category")
+        .annotate(total=Sum("participant_counts__count"))
         .order_by()
     )
     categories = dict(ParticipantCount.Category.choices)
     by_series: dict[str, int] = defaultdict(int)
     by_category: dict[str, int] = defaultdict(int)
     for row in grouped:
-        by_series[row["event__series__name"] or no_series] += row["total"] or 0
-        by_category[str(categories.get(row["category"], row["category"]))] += row["total"] or 0
+        category = row["participant_counts__category"]
+        if category is None:
+            continue  # an event with no participant count, joined to none
+        by_series[names[row["series"]]] += row["total"] or 0
+        by_category[str(categories.get(category, category))] += row["total"] or 0
     participants = _("participants")
     return {
         "event_count": sum(events_by_series.values()),

@@ -91,7 +91,10 @@ def test_event_pages_keep_a_constant_number_of_queries(
         assert client.get("/en/events/").status_code == 200
     with django_assert_max_num_queries(5):
         assert client.get("/en/events/coming-debate/").status_code == 200
-    with django_assert_max_num_queries(2):
+    # Built: the events, their stored texts and the texts written; then the texts alone.
+    with django_assert_max_num_queries(3):
+        assert client.get("/en/events/calendar.ics").status_code == 200
+    with django_assert_max_num_queries(1):
         assert client.get("/en/events/calendar.ics").status_code == 200
 
 
@@ -104,16 +107,18 @@ def test_the_calendar_leaves_out_events_over_a_year_old(client, asticude, settin
     assert titles == {"Fair of last year"}
 
 
-def test_the_calendar_is_built_once_then_served_from_the_cache(client, events, monkeypatch):
-    from events import views
+def test_each_event_of_the_calendar_is_built_once_then_read_from_its_stored_text(
+    client, events, monkeypatch
+):
+    from events import calendar
 
     built = []
-    real = views.build_calendar
-    monkeypatch.setattr(views, "build_calendar", lambda *a: built.append(1) or real(*a))
+    real = calendar._component
+    monkeypatch.setattr(calendar, "_component", lambda *a: built.append(1) or real(*a))
     first = client.get("/en/events/calendar.ics").content
     second = client.get("/en/events/calendar.ics").content
     assert first == second
-    assert len(built) == 1
+    assert len(built) == 3
 
 
 def test_the_cached_calendar_follows_every_change_of_its_events(client, events, coordinator):
