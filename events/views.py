@@ -44,6 +44,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "page_range": past.paginator.get_elided_page_range(past.number, on_ends=1),
         "page_prefix": "?",
         "past_days": settings.CALENDAR_PAST_DAYS,
+        "upcoming": None,
     }
     # Every page of the archive would repeat them: its first page only.
     if past.number == 1:
