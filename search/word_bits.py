@@ -248,48 +248,70 @@ def word_pairs(cursor, table: str, practice_ids: list[int]) -> list[tuple[int, s
 
 # -- phrases ----------------------------------------------------------------------------------
 
-# The pairs of adjacent stored words of each practice in {practices}, as the values of
-# PHRASES: a lexeme at position p and another at p + 1 of the same vector is what <->
-# matches (a vector joins its parts with their positions shifted, as tsvector || does, so
-# the last word of a title and the first of the summary are one apart for PostgreSQL too,
-# and so they are here). Several lexemes at one position (positions stop at 16,383) are
-# each paired. Stored words hold no backslash, so quote_literal() is the tsquery's quoting.
+# The pairs of adjacent stored words of each practice in {practices}: a lexeme at position
+# p and another at p + 1 of the same vector is what <-> matches (a vector joins its parts
+# with their positions shifted, as tsvector || does, so the last word of a title and the
+# first of the summary are one apart for PostgreSQL too, and so they are here). Several
+# lexemes at one position (positions stop at 16,383) are each paired. A pair is numbered
+# by its words' numbers (key = first * WORDS_KEY + second), cheaper to join and group than
+# its text; words are numbered in their order.
+WORDS_KEY = 1_024  # more than MAX_WORDS
+NUMBERED_WORDS = (
+    "SELECT value AS word, (row_number() OVER (ORDER BY value))::int AS number "
+    "FROM {table} WHERE dimension = %s"
+)
 PAIRS_OF_PRACTICES = """
-SELECT s.practice_id, x.phrase
+SELECT s.practice_id, x.key
 FROM practices_practicesearch s JOIN practices_practice p ON p.id = s.practice_id,
 LATERAL (
     WITH c AS (
-        SELECT u.lexeme, n.position FROM unnest(s.vector) u, unnest(u.positions) n (position)
-        WHERE u.lexeme IN (SELECT value FROM {table} WHERE dimension = %s)
+        SELECT w.number, n.position
+        FROM unnest(s.vector) u JOIN words w ON w.word = u.lexeme, unnest(u.positions) n (position)
     )
-    SELECT DISTINCT quote_literal(a.lexeme) || ' <-> ' || quote_literal(b.lexeme) AS phrase
+    SELECT DISTINCT a.number * {key} + b.number AS key
     FROM c a JOIN c b ON b.position = a.position + 1
 ) x
 WHERE p.status = 'published' AND {practices}
 """
+# The phrase of a key, as a tsquery's text (stored words hold no backslash, so
+# quote_literal() is the tsquery's quoting).
+PHRASE_OF_KEY = (
+    "(SELECT quote_literal(a.word) || ' <-> ' || quote_literal(b.word) FROM words a, words b "
+    "WHERE a.number = {key} / {size} AND b.number = mod({key}, {size}))"
+)
 
 # The bitmap of each chosen phrase, built in the database 64 bits at a time as
 # practice_search_bits() builds a word's (migration search 0003): the pairs are
-# aggregated by phrase and 64-bit word, which PostgreSQL spills to disk beyond work_mem,
-# so memory stays flat whatever the practices. %s: the chosen phrases, then the length.
+# aggregated by key and 64-bit word, which PostgreSQL spills to disk beyond work_mem, so
+# memory stays flat whatever the practices. %s: the words' dimension, the chosen keys,
+# the phrases' dimension, the length twice.
 PHRASE_BITS_SQL = """
-WITH chosen AS MATERIALIZED (SELECT DISTINCT unnest(%s::text[]) AS phrase),
+WITH words AS MATERIALIZED ({words}),
+chosen AS MATERIALIZED (SELECT DISTINCT unnest(%s::int[]) AS key),
 found AS (
-    SELECT f.phrase, f.practice_id / 64 AS word,
+    SELECT f.key, f.practice_id / 64 AS word,
         bit_or(1::bigint << (63 - mod(f.practice_id, 64))::int) AS b
-    FROM ({pairs}) f WHERE f.phrase IN (SELECT phrase FROM chosen) GROUP BY 1, 2
+    FROM ({pairs}) f WHERE f.key IN (SELECT key FROM chosen) GROUP BY 1, 2
 )
 INSERT INTO {table} (dimension, value, bits, rank)
-SELECT %s, c.phrase, substring(('x' || string_agg(lpad(to_hex(COALESCE(m.b, 0)), 16, '0'), ''
+SELECT %s, {phrase}, substring(('x' || string_agg(lpad(to_hex(COALESCE(m.b, 0)), 16, '0'), ''
     ORDER BY n))::bit varying from 1 for %s), 0
 FROM chosen c CROSS JOIN generate_series(0, (%s + 63) / 64 - 1) n
-LEFT JOIN found m ON m.phrase = c.phrase AND m.word = n
-GROUP BY c.phrase
+LEFT JOIN found m ON m.key = c.key AND m.word = n
+GROUP BY c.key
 """
 
 
 def _pairs_sql(table: str, practices: str) -> str:
-    return PAIRS_OF_PRACTICES.format(table=table, practices=practices)
+    return PAIRS_OF_PRACTICES.format(key=WORDS_KEY, practices=practices)
+
+
+def _words_sql(table: str) -> str:
+    return NUMBERED_WORDS.format(table=table)
+
+
+def _phrase_sql(key: str) -> str:
+    return PHRASE_OF_KEY.format(key=key, size=WORDS_KEY)
 
 
 def write_common_phrases(cursor, table: str, length: int, published: int) -> None:
@@ -305,16 +327,21 @@ def write_common_phrases(cursor, table: str, length: int, published: int) -> Non
     )
     least = max(1, int(cursor.fetchone()[0] * COMMON_SHARE))
     cursor.execute(
-        f"SELECT phrase FROM ({_pairs_sql(table, 'mod(s.practice_id, %s) = 0')}) f "
-        "WHERE length(phrase) <= %s GROUP BY phrase HAVING count(*) >= %s "
-        "ORDER BY count(*) DESC, phrase LIMIT %s",
-        [LEXEMES, step, MAX_LENGTH, least, MAX_PHRASES],
+        f"WITH words AS MATERIALIZED ({_words_sql(table)}) "
+        f"SELECT f.key FROM ({_pairs_sql(table, 'mod(s.practice_id, %s) = 0')}) f "
+        "GROUP BY f.key HAVING count(*) >= %s ORDER BY count(*) DESC, f.key LIMIT %s",
+        [LEXEMES, step, least, MAX_PHRASES],
     )
-    chosen = [phrase for (phrase,) in cursor.fetchall()]
+    chosen = [key for (key,) in cursor.fetchall()]
     if not chosen:
         return
-    sql = PHRASE_BITS_SQL.format(table=table, pairs=_pairs_sql(table, "TRUE"))
-    cursor.execute(sql, [chosen, LEXEMES, PHRASES, length, length])
+    sql = PHRASE_BITS_SQL.format(
+        words=_words_sql(table),
+        pairs=_pairs_sql(table, "TRUE"),
+        table=table,
+        phrase=_phrase_sql("c.key"),
+    )
+    cursor.execute(sql, [LEXEMES, chosen, PHRASES, length, length])
 
 
 def phrase_pairs(cursor, table: str, practice_ids: list[int]) -> list[tuple[int, str, str]]:
@@ -323,8 +350,11 @@ def phrase_pairs(cursor, table: str, practice_ids: list[int]) -> list[tuple[int,
     if not practice_ids:
         return []
     cursor.execute(
-        f"SELECT f.practice_id, f.phrase FROM ({_pairs_sql(table, 's.practice_id = ANY(%s)')}) f "
-        f"WHERE f.phrase IN (SELECT value FROM {table} WHERE dimension = %s)",
+        f"WITH words AS MATERIALIZED ({_words_sql(table)}), "
+        f"found AS (SELECT f.practice_id, {_phrase_sql('f.key')} AS phrase "
+        f"FROM ({_pairs_sql(table, 's.practice_id = ANY(%s)')}) f) "
+        f"SELECT practice_id, phrase FROM found "
+        f"WHERE phrase IN (SELECT value FROM {table} WHERE dimension = %s)",
         [LEXEMES, practice_ids, PHRASES],
     )
     return [(practice_id, PHRASES, phrase) for practice_id, phrase in cursor.fetchall()]
