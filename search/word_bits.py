@@ -38,6 +38,10 @@ PHRASE_SAMPLE = 2_000
 # (in 2.5% of them) took 300-600 ms. So every pair in COMMON_SHARE of the sample is kept,
 # up to MAX_PHRASES (3,700 in the bench's texts, made of few words).
 MAX_PHRASES = 5_000
+# Finding the pairs of a practice takes 1-3 ms: a change to more published practices at
+# once (an import) drops the stored phrases instead, which the GIN index then answers,
+# exactly and as slowly as before, until the next rebuild (refresh_all()).
+MAX_PHRASE_REFRESH = 1_000
 
 
 # -- the query's formula -------------------------------------------------------------------
@@ -273,11 +277,11 @@ LATERAL (
 ) x
 WHERE p.status = 'published' AND {practices}
 """
-# The phrase of a key, as a tsquery's text (stored words hold no backslash, so
-# quote_literal() is the tsquery's quoting).
-PHRASE_OF_KEY = (
-    "(SELECT quote_literal(a.word) || ' <-> ' || quote_literal(b.word) FROM words a, words b "
-    "WHERE a.number = {key} / {size} AND b.number = mod({key}, {size}))"
+# The phrase of each key, as a tsquery's text (stored words hold no backslash, so
+# quote_literal() is the tsquery's quoting): every pair of stored words, 160,000 at most.
+PHRASES_OF_KEYS = (
+    "SELECT a.number * {size} + b.number AS key, "
+    "quote_literal(a.word) || ' <-> ' || quote_literal(b.word) AS phrase FROM words a, words b"
 )
 
 # The bitmap of each chosen phrase, built in the database 64 bits at a time as
@@ -294,15 +298,16 @@ found AS (
     FROM ({pairs}) f WHERE f.key IN (SELECT key FROM chosen) GROUP BY 1, 2
 )
 INSERT INTO {table} (dimension, value, bits, rank)
-SELECT %s, {phrase}, substring(('x' || string_agg(lpad(to_hex(COALESCE(m.b, 0)), 16, '0'), ''
+SELECT %s, p.phrase, substring(('x' || string_agg(lpad(to_hex(COALESCE(m.b, 0)), 16, '0'), ''
     ORDER BY n))::bit varying from 1 for %s), 0
-FROM chosen c CROSS JOIN generate_series(0, (%s + 63) / 64 - 1) n
+FROM chosen c JOIN ({phrases}) p ON p.key = c.key
+CROSS JOIN generate_series(0, (%s + 63) / 64 - 1) n
 LEFT JOIN found m ON m.key = c.key AND m.word = n
-GROUP BY c.key
+GROUP BY c.key, p.phrase
 """
 
 
-def _pairs_sql(table: str, practices: str) -> str:
+def _pairs_sql(practices: str) -> str:
     return PAIRS_OF_PRACTICES.format(key=WORDS_KEY, practices=practices)
 
 
@@ -310,8 +315,8 @@ def _words_sql(table: str) -> str:
     return NUMBERED_WORDS.format(table=table)
 
 
-def _phrase_sql(key: str) -> str:
-    return PHRASE_OF_KEY.format(key=key, size=WORDS_KEY)
+def _phrases_sql() -> str:
+    return PHRASES_OF_KEYS.format(size=WORDS_KEY)
 
 
 def write_common_phrases(cursor, table: str, length: int, published: int) -> None:
@@ -328,7 +333,7 @@ def write_common_phrases(cursor, table: str, length: int, published: int) -> Non
     least = max(1, int(cursor.fetchone()[0] * COMMON_SHARE))
     cursor.execute(
         f"WITH words AS MATERIALIZED ({_words_sql(table)}) "
-        f"SELECT f.key FROM ({_pairs_sql(table, 'mod(s.practice_id, %s) = 0')}) f "
+        f"SELECT f.key FROM ({_pairs_sql('mod(s.practice_id, %s) = 0')}) f "
         "GROUP BY f.key HAVING count(*) >= %s ORDER BY count(*) DESC, f.key LIMIT %s",
         [LEXEMES, step, least, MAX_PHRASES],
     )
@@ -337,23 +342,29 @@ def write_common_phrases(cursor, table: str, length: int, published: int) -> Non
         return
     sql = PHRASE_BITS_SQL.format(
         words=_words_sql(table),
-        pairs=_pairs_sql(table, "TRUE"),
+        pairs=_pairs_sql("TRUE"),
         table=table,
-        phrase=_phrase_sql("c.key"),
+        phrases=_phrases_sql(),
     )
     cursor.execute(sql, [LEXEMES, chosen, PHRASES, length, length])
 
 
 def phrase_pairs(cursor, table: str, practice_ids: list[int]) -> list[tuple[int, str, str]]:
     """(practice id, PHRASES, phrase) of the stored phrases these published practices
-    contain."""
+    contain; beyond MAX_PHRASE_REFRESH of them, none, and no phrase is stored any more."""
     if not practice_ids:
         return []
+    if len(practice_ids) > MAX_PHRASE_REFRESH:
+        cursor.execute(f"DELETE FROM {table} WHERE dimension = %s", [PHRASES])
+        return []
+    # The phrases of these practices' keys only, then those stored: a save reads no more.
     cursor.execute(
         f"WITH words AS MATERIALIZED ({_words_sql(table)}), "
-        f"found AS (SELECT f.practice_id, {_phrase_sql('f.key')} AS phrase "
-        f"FROM ({_pairs_sql(table, 's.practice_id = ANY(%s)')}) f) "
-        f"SELECT practice_id, phrase FROM found "
+        f"found AS (SELECT f.practice_id, quote_literal(a.word) || ' <-> ' || "
+        f"quote_literal(b.word) AS phrase FROM ({_pairs_sql('s.practice_id = ANY(%s)')}) f "
+        f"JOIN words a ON a.number = f.key / {WORDS_KEY} "
+        f"JOIN words b ON b.number = mod(f.key, {WORDS_KEY})) "
+        "SELECT practice_id, phrase FROM found "
         f"WHERE phrase IN (SELECT value FROM {table} WHERE dimension = %s)",
         [LEXEMES, practice_ids, PHRASES],
     )

@@ -212,3 +212,19 @@ def test_no_phrase_is_a_facet_option(practices):
     assert word_bits.PHRASES not in counts.facet_counts({})
     rows = counts.facet_rows({}, '"local community"')
     assert all(name != word_bits.PHRASES for name, *_rest in rows)
+
+
+@pytest.mark.parametrize("search", PHRASES[:3])
+def test_a_change_to_many_practices_drops_the_stored_phrases_and_counts_stay_right(
+    practices, monkeypatch, search
+):
+    monkeypatch.setattr(word_bits, "MAX_PHRASE_REFRESH", 1)
+    football = practices[4]
+    football.summary = "Sport for the local community."
+    football.save()
+    index.refresh([football.pk, practices[0].pk])
+    _assert_counted_right(search)
+    if ON_POSTGRES:
+        assert _stored_phrases() == set()
+        index.refresh_all()  # the next rebuild stores them again
+        assert "Football" in _stored_titles("'local' <-> 'communiti'")
