@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
+
 LEXEMES = "~word"  # never a dimension's name: dimensions are identifiers
 PHRASES = "~pair"
 COMMON_SHARE = 0.02  # below it, the GIN index answers a word in a few milliseconds
@@ -320,11 +322,13 @@ def _phrases_sql() -> str:
 
 
 def write_common_phrases(cursor, table: str, length: int, published: int) -> None:
-    """Replace the stored phrases: the pairs of stored words in at least COMMON_SHARE of a
-    sample of the published practices (every practice up to PHRASE_SAMPLE), the
-    MAX_PHRASES most frequent, each with its exact bitmap of `length` bits. Call after
-    write_common_words()."""
+    """Replace the stored phrases (none when settings.SEARCH_PHRASE_BITS is off): the
+    pairs of stored words in at least COMMON_SHARE of a sample of the published practices
+    (every practice up to PHRASE_SAMPLE), the MAX_PHRASES most frequent, each with its
+    exact bitmap of `length` bits. Call after write_common_words()."""
     cursor.execute(f"DELETE FROM {table} WHERE dimension = %s", [PHRASES])
+    if not settings.SEARCH_PHRASE_BITS:
+        return
     step = max(1, published // PHRASE_SAMPLE)
     cursor.execute(
         "SELECT count(*) FROM practices_practice WHERE status = 'published' AND mod(id, %s) = 0",
@@ -352,7 +356,7 @@ def write_common_phrases(cursor, table: str, length: int, published: int) -> Non
 def phrase_pairs(cursor, table: str, practice_ids: list[int]) -> list[tuple[int, str, str]]:
     """(practice id, PHRASES, phrase) of the stored phrases these published practices
     contain; beyond MAX_PHRASE_REFRESH of them, none, and no phrase is stored any more."""
-    if not practice_ids:
+    if not practice_ids or not settings.SEARCH_PHRASE_BITS:
         return []
     if len(practice_ids) > MAX_PHRASE_REFRESH:
         cursor.execute(f"DELETE FROM {table} WHERE dimension = %s", [PHRASES])

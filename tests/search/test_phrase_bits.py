@@ -228,3 +228,18 @@ def test_a_change_to_many_practices_drops_the_stored_phrases_and_counts_stay_rig
         assert _stored_phrases() == set()
         index.refresh_all()  # the next rebuild stores them again
         assert "Football" in _stored_titles("'local' <-> 'communiti'")
+
+
+@pytest.mark.parametrize("search", PHRASES[:3])
+def test_without_phrase_bits_phrases_are_counted_right_by_the_gin_index(
+    practices, settings, search
+):
+    settings.SEARCH_PHRASE_BITS = False
+    index.refresh_all()
+    football = practices[4]
+    football.summary = "Sport for the local community."
+    football.save()
+    index.refresh([football.pk])
+    _assert_counted_right(search)
+    if ON_POSTGRES:
+        assert _stored_phrases() == set()
