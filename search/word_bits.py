@@ -289,8 +289,9 @@ PHRASES_OF_KEYS = (
 # The bitmap of each chosen phrase, built in the database 64 bits at a time as
 # practice_search_bits() builds a word's (migration search 0003): the pairs are
 # aggregated by key and 64-bit word, which PostgreSQL spills to disk beyond work_mem, so
-# memory stays flat whatever the practices. %s: the words' dimension, the chosen keys,
-# the phrases' dimension, the length twice.
+# memory stays flat whatever the practices; a phrase longer than the value column is
+# left to the GIN index. %s: the words' dimension, the chosen keys, the phrases'
+# dimension, the length twice.
 PHRASE_BITS_SQL = """
 WITH words AS MATERIALIZED ({words}),
 chosen AS MATERIALIZED (SELECT DISTINCT unnest(%s::int[]) AS key),
@@ -302,7 +303,7 @@ found AS (
 INSERT INTO {table} (dimension, value, bits, rank)
 SELECT %s, p.phrase, substring(('x' || string_agg(lpad(to_hex(COALESCE(m.b, 0)), 16, '0'), ''
     ORDER BY n))::bit varying from 1 for %s), 0
-FROM chosen c JOIN ({phrases}) p ON p.key = c.key
+FROM chosen c JOIN ({phrases}) p ON p.key = c.key AND length(p.phrase) <= {max_length}
 CROSS JOIN generate_series(0, (%s + 63) / 64 - 1) n
 LEFT JOIN found m ON m.key = c.key AND m.word = n
 GROUP BY c.key, p.phrase
@@ -349,6 +350,7 @@ def write_common_phrases(cursor, table: str, length: int, published: int) -> Non
         pairs=_pairs_sql("TRUE"),
         table=table,
         phrases=_phrases_sql(),
+        max_length=MAX_LENGTH,
     )
     cursor.execute(sql, [LEXEMES, chosen, PHRASES, length, length])
 

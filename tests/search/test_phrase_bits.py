@@ -243,3 +243,16 @@ def test_without_phrase_bits_phrases_are_counted_right_by_the_gin_index(
     _assert_counted_right(search)
     if ON_POSTGRES:
         assert _stored_phrases() == set()
+
+
+def test_a_pair_of_words_too_long_to_store_is_left_out_and_the_rest_kept(asticude):
+    long_pair = f"{'x' * 130} {'y' * 130}"
+    practice = make_practice(asticude, "Long words", summary=f"The local community: {long_pair}.")
+    index.refresh_all()
+    index.refresh([practice.pk])
+    _assert_counted_right('"local community"')
+    if ON_POSTGRES:
+        phrases = _stored_phrases()
+        assert "'local' <-> 'communiti'" in phrases
+        assert all(len(phrase) <= word_bits.MAX_LENGTH for phrase in phrases)
+        assert not any("xxxx" in phrase and "yyyy" in phrase for phrase in phrases)
