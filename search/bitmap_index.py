@@ -214,7 +214,8 @@ def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
     count = f"bit_count(b.bits & {selection})" if chosen or search else "b.n"
     params += [d.name for d in chosen]
     # Dimensions whose options are not their stored values (years) add their own rows.
-    own_rows, own_params, skipped = [], [], [EVERYTHING, word_bits.LEXEMES]
+    own_rows, own_params = [], []
+    skipped = [EVERYTHING, word_bits.LEXEMES, word_bits.PHRASES]
     for dimension in dimensions.DIMENSIONS:
         rows = dimension.index_rows(TABLE, under_the_others(dimension.name))
         if rows is not None:
@@ -339,7 +340,9 @@ def refresh_all() -> int:
         size = _capacity(cursor.fetchone()[0]) // 8
         cursor.execute(f"DELETE FROM {TABLE}")
         written = _write_bitmaps(cursor, _bitmaps(_published(), size), size)
-        word_bits.write_common_words(cursor, TABLE, EVERYTHING, _published().count())
+        published = _published().count()
+        word_bits.write_common_words(cursor, TABLE, EVERYTHING, published)
+        word_bits.write_common_phrases(cursor, TABLE, size * 8, published)
         _rank(cursor)
     return written - 1
 
@@ -428,10 +431,12 @@ def refresh_practices(ids: Iterable[int]) -> None:
         chosen_ids = RawSQL("SELECT unnest(%s::bigint[])", [ids])
         published = _published(Q(pk__in=chosen_ids))
         values = _ids_by_value(published)
-        # The stored common words these practices contain (search/word_bits.py).
-        for practice_id, dimension, word in word_bits.word_pairs(
-            cursor, TABLE, list(published.values_list("pk", flat=True))
-        ):
+        # The stored common words and phrases these practices contain (search/word_bits.py).
+        published_ids = list(published.values_list("pk", flat=True))
+        for practice_id, dimension, word in [
+            *word_bits.word_pairs(cursor, TABLE, published_ids),
+            *word_bits.phrase_pairs(cursor, TABLE, published_ids),
+        ]:
             values[(dimension, word)].append(practice_id)
         cursor.execute(f"SELECT dimension, value FROM {TABLE}")
         missing = set(values) - set(cursor.fetchall())

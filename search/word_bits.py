@@ -9,9 +9,12 @@ rebuilt and kept up to date with it on every change of a practice.
 
 A search's query (nador_query(): the words in the four languages, with &, |, !) is then
 read as a formula over its words: a stored word is its bitmap; any other, being rare, is
-asked of the GIN index (cheap: few matches). A formula with a phrase or a prefix needs the
-words' positions, and goes to the GIN index whole, as before; so does every search while
-the index holds no word yet (before its first rebuild).
+asked of the GIN index (cheap: few matches). So is a phrase of two words ('local' <->
+'communiti', a quoted "local community"): the index also keeps the bitmaps of the most
+frequent pairs of adjacent common words (rows of PHRASES, see write_common_phrases), and
+any other pair is asked of the GIN index alone. A longer phrase, a distance other than one
+or a prefix goes to the GIN index whole, as before; so does every search while the index
+holds no word yet (before its first rebuild).
 """
 
 # The table's name is the facet index's constant; words and values are parameters.
@@ -21,10 +24,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
+
 LEXEMES = "~word"  # never a dimension's name: dimensions are identifiers
+PHRASES = "~pair"
 COMMON_SHARE = 0.02  # below it, the GIN index answers a word in a few milliseconds
 MAX_WORDS = 400
 MAX_LENGTH = 255  # the table's value column
+# The pairs worth a bitmap are chosen from a sample of this many published practices: the
+# pairs of one practice take about a millisecond to find, and the choice only decides
+# which pairs are fast, never what a search finds. Every chosen pair's bitmap is exact.
+PHRASE_SAMPLE = 2_000
+# A phrase of two common words the GIN index must check in every practice holding both
+# words (positions are not in the index): at 300,000 practices, 'local' <-> 'community'
+# (in 2.5% of them) took 300-600 ms. So every pair in COMMON_SHARE of the sample is kept,
+# up to MAX_PHRASES (3,700 in the bench's texts, made of few words).
+MAX_PHRASES = 5_000
+# Finding the pairs of a practice takes 1-3 ms: a change to more published practices at
+# once (an import) drops the stored phrases instead, which the GIN index then answers,
+# exactly and as slowly as before, until the next rebuild (refresh_all()).
+MAX_PHRASE_REFRESH = 1_000
 
 
 # -- the query's formula -------------------------------------------------------------------
@@ -33,6 +52,20 @@ MAX_LENGTH = 255  # the table's value column
 @dataclass(frozen=True)
 class Word:
     text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Two words one position apart (`'a' <-> 'b'`): as PostgreSQL matches them, from the
+    positions kept in a practice's vector (stop words keep theirs)."""
+
+    left: str
+    right: str
+
+    @property
+    def text(self) -> str:
+        """The phrase as a tsquery's text, as PostgreSQL writes it: its stored value."""
+        return f"{_quoted(self.left)} <-> {_quoted(self.right)}"
 
 
 @dataclass(frozen=True)
@@ -48,9 +81,10 @@ class Both:
 
 
 class Unsupported(ValueError):
-    """A formula the stored words cannot answer (phrase, prefix, weights)."""
+    """A formula the stored words cannot answer (a longer phrase, prefix, weights)."""
 
 
+FOLLOWED_BY = "<->"
 TOKEN = re.compile(r"\s*(?:'((?:[^']|'')*)'(:[*A-Da-d]+)?|(<\d*-?>)|([&|!()]))")
 
 
@@ -62,16 +96,20 @@ def _tokens(text: str) -> list:
         if match is None:
             raise Unsupported(text)
         word, modifiers, phrase, operator = match.groups()
-        if modifiers or phrase:
+        if modifiers or (phrase is not None and phrase != FOLLOWED_BY):
             raise Unsupported(text)
-        tokens.append(Word(word.replace("''", "'")) if word is not None else operator)
+        if word is not None:
+            tokens.append(Word(word.replace("''", "'")))
+        else:
+            tokens.append(phrase or operator)
         position = match.end()
     return tokens
 
 
 def parse(text: str):
-    """The formula of a tsquery's text as PostgreSQL writes it ('a' & !'b' | 'c'): NOT
-    binds tightest, then AND, then OR. Raises Unsupported for what needs positions."""
+    """The formula of a tsquery's text as PostgreSQL writes it ('a' & !'b' | 'c' <-> 'd'):
+    NOT binds tightest, then FOLLOWED BY, then AND, then OR. Raises Unsupported for what
+    needs more than a pair's positions."""
     tokens = _tokens(text)
     if not tokens:
         raise Unsupported(text)
@@ -86,7 +124,21 @@ def _either(tokens):
 
 
 def _all(tokens):
-    return _joined(tokens, "&", _single)
+    return _joined(tokens, "&", _phrase)
+
+
+def _phrase(tokens):
+    """A word, or two words one apart: a phrase of anything else (three words, a NOT, a
+    group) needs positions no bitmap holds."""
+    left, tokens = _single(tokens)
+    if not tokens or tokens[0] != FOLLOWED_BY:
+        return left, tokens
+    right, tokens = _single(tokens[1:])
+    if not (isinstance(left, Word) and isinstance(right, Word)):
+        raise Unsupported("")
+    if tokens and tokens[0] == FOLLOWED_BY:
+        raise Unsupported("")
+    return Phrase(left.text, right.text), tokens
 
 
 def _joined(tokens, operator: str, operand):
@@ -115,9 +167,10 @@ def _single(tokens):
     raise Unsupported("")
 
 
-def words_of(formula) -> list[str]:
-    if isinstance(formula, Word):
-        return [formula.text]
+def words_of(formula) -> list:
+    """The formula's leaves, words and phrases, left to right."""
+    if isinstance(formula, Word | Phrase):
+        return [formula]
     if isinstance(formula, Not):
         return words_of(formula.operand)
     return words_of(formula.left) + words_of(formula.right)
@@ -128,24 +181,27 @@ def words_of(formula) -> list[str]:
 
 def bits_sql(formula, table: str) -> tuple[list[str], str, list]:
     """(CTEs, expression, params) of the formula's bitmap, as long as f0.bits: one CTE per
-    distinct word, its stored bitmap or else the GIN index's. Bits outside the published
-    practices may be set: the caller ANDs the result with them."""
-    words = list(dict.fromkeys(words_of(formula)))
-    names = {word: f"w{n}" for n, word in enumerate(words)}
+    distinct word or phrase, its stored bitmap or else the GIN index's. Bits outside the
+    published practices may be set: the caller ANDs the result with them."""
+    leaves = list(dict.fromkeys(words_of(formula)))
+    names = {leaf: f"w{n}" for n, leaf in enumerate(leaves)}
     ctes, params = [], []
-    for word in words:
+    for leaf in leaves:
         ctes.append(
-            f"{names[word]} AS MATERIALIZED (SELECT COALESCE((SELECT bits FROM {table} "
+            f"{names[leaf]} AS MATERIALIZED (SELECT COALESCE((SELECT bits FROM {table} "
             "WHERE dimension = %s AND value = %s), "
             "practice_search_bits(%s::tsquery, length(f0.bits))) AS bits FROM f0)"
         )
-        params += [LEXEMES, word, _quoted(word)]
+        if isinstance(leaf, Phrase):
+            params += [PHRASES, leaf.text, leaf.text]
+        else:
+            params += [LEXEMES, leaf.text, _quoted(leaf.text)]
     return ctes, _expression(formula, names), params
 
 
-def _expression(formula, names: dict[str, str]) -> str:
-    if isinstance(formula, Word):
-        return f"(SELECT bits FROM {names[formula.text]})"
+def _expression(formula, names: dict) -> str:
+    if isinstance(formula, Word | Phrase):
+        return f"(SELECT bits FROM {names[formula]})"
     if isinstance(formula, Not):
         return f"(~{_expression(formula.operand, names)})"
     operator = formula.operator
@@ -194,3 +250,128 @@ def word_pairs(cursor, table: str, practice_ids: list[int]) -> list[tuple[int, s
         [practice_ids, LEXEMES],
     )
     return [(practice_id, LEXEMES, word) for practice_id, word in cursor.fetchall()]
+
+
+# -- phrases ----------------------------------------------------------------------------------
+
+# The pairs of adjacent stored words of each practice in {practices}: a lexeme at position
+# p and another at p + 1 of the same vector is what <-> matches (a vector joins its parts
+# with their positions shifted, as tsvector || does, so the last word of a title and the
+# first of the summary are one apart for PostgreSQL too, and so they are here). Several
+# lexemes at one position (positions stop at 16,383) are each paired. A pair is numbered
+# by its words' numbers (key = first * WORDS_KEY + second), cheaper to join and group than
+# its text; words are numbered in their order.
+WORDS_KEY = 1_024  # more than MAX_WORDS
+NUMBERED_WORDS = (
+    "SELECT value AS word, (row_number() OVER (ORDER BY value))::int AS number "
+    "FROM {table} WHERE dimension = %s"
+)
+PAIRS_OF_PRACTICES = """
+SELECT s.practice_id, x.key
+FROM practices_practicesearch s JOIN practices_practice p ON p.id = s.practice_id,
+LATERAL (
+    WITH c AS (
+        SELECT w.number, n.position
+        FROM unnest(s.vector) u JOIN words w ON w.word = u.lexeme, unnest(u.positions) n (position)
+    )
+    SELECT DISTINCT a.number * {key} + b.number AS key
+    FROM c a JOIN c b ON b.position = a.position + 1
+) x
+WHERE p.status = 'published' AND {practices}
+"""
+# The phrase of each key, as a tsquery's text (stored words hold no backslash, so
+# quote_literal() is the tsquery's quoting): every pair of stored words, 160,000 at most.
+PHRASES_OF_KEYS = (
+    "SELECT a.number * {size} + b.number AS key, "
+    "quote_literal(a.word) || ' <-> ' || quote_literal(b.word) AS phrase FROM words a, words b"
+)
+
+# The bitmap of each chosen phrase, built in the database 64 bits at a time as
+# practice_search_bits() builds a word's (migration search 0003): the pairs are
+# aggregated by key and 64-bit word, which PostgreSQL spills to disk beyond work_mem, so
+# memory stays flat whatever the practices; a phrase longer than the value column is
+# left to the GIN index. %s: the words' dimension, the chosen keys, the phrases'
+# dimension, the length twice.
+PHRASE_BITS_SQL = """
+WITH words AS MATERIALIZED ({words}),
+chosen AS MATERIALIZED (SELECT DISTINCT unnest(%s::int[]) AS key),
+found AS (
+    SELECT f.key, f.practice_id / 64 AS word,
+        bit_or(1::bigint << (63 - mod(f.practice_id, 64))::int) AS b
+    FROM ({pairs}) f WHERE f.key IN (SELECT key FROM chosen) GROUP BY 1, 2
+)
+INSERT INTO {table} (dimension, value, bits, rank)
+SELECT %s, p.phrase, substring(('x' || string_agg(lpad(to_hex(COALESCE(m.b, 0)), 16, '0'), ''
+    ORDER BY n))::bit varying from 1 for %s), 0
+FROM chosen c JOIN ({phrases}) p ON p.key = c.key AND length(p.phrase) <= {max_length}
+CROSS JOIN generate_series(0, (%s + 63) / 64 - 1) n
+LEFT JOIN found m ON m.key = c.key AND m.word = n
+GROUP BY c.key, p.phrase
+"""
+
+
+def _pairs_sql(practices: str) -> str:
+    return PAIRS_OF_PRACTICES.format(key=WORDS_KEY, practices=practices)
+
+
+def _words_sql(table: str) -> str:
+    return NUMBERED_WORDS.format(table=table)
+
+
+def _phrases_sql() -> str:
+    return PHRASES_OF_KEYS.format(size=WORDS_KEY)
+
+
+def write_common_phrases(cursor, table: str, length: int, published: int) -> None:
+    """Replace the stored phrases (none when settings.SEARCH_PHRASE_BITS is off): the
+    pairs of stored words in at least COMMON_SHARE of a sample of the published practices
+    (every practice up to PHRASE_SAMPLE), the MAX_PHRASES most frequent, each with its
+    exact bitmap of `length` bits. Call after write_common_words()."""
+    cursor.execute(f"DELETE FROM {table} WHERE dimension = %s", [PHRASES])
+    if not settings.SEARCH_PHRASE_BITS:
+        return
+    step = max(1, published // PHRASE_SAMPLE)
+    cursor.execute(
+        "SELECT count(*) FROM practices_practice WHERE status = 'published' AND mod(id, %s) = 0",
+        [step],
+    )
+    least = max(1, int(cursor.fetchone()[0] * COMMON_SHARE))
+    cursor.execute(
+        f"WITH words AS MATERIALIZED ({_words_sql(table)}) "
+        f"SELECT f.key FROM ({_pairs_sql('mod(s.practice_id, %s) = 0')}) f "
+        "GROUP BY f.key HAVING count(*) >= %s ORDER BY count(*) DESC, f.key LIMIT %s",
+        [LEXEMES, step, least, MAX_PHRASES],
+    )
+    chosen = [key for (key,) in cursor.fetchall()]
+    if not chosen:
+        return
+    sql = PHRASE_BITS_SQL.format(
+        words=_words_sql(table),
+        pairs=_pairs_sql("TRUE"),
+        table=table,
+        phrases=_phrases_sql(),
+        max_length=MAX_LENGTH,
+    )
+    cursor.execute(sql, [LEXEMES, chosen, PHRASES, length, length])
+
+
+def phrase_pairs(cursor, table: str, practice_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(practice id, PHRASES, phrase) of the stored phrases these published practices
+    contain; beyond MAX_PHRASE_REFRESH of them, none, and no phrase is stored any more."""
+    if not practice_ids or not settings.SEARCH_PHRASE_BITS:
+        return []
+    if len(practice_ids) > MAX_PHRASE_REFRESH:
+        cursor.execute(f"DELETE FROM {table} WHERE dimension = %s", [PHRASES])
+        return []
+    # The phrases of these practices' keys only, then those stored: a save reads no more.
+    cursor.execute(
+        f"WITH words AS MATERIALIZED ({_words_sql(table)}), "
+        f"found AS (SELECT f.practice_id, quote_literal(a.word) || ' <-> ' || "
+        f"quote_literal(b.word) AS phrase FROM ({_pairs_sql('s.practice_id = ANY(%s)')}) f "
+        f"JOIN words a ON a.number = f.key / {WORDS_KEY} "
+        f"JOIN words b ON b.number = mod(f.key, {WORDS_KEY})) "
+        "SELECT practice_id, phrase FROM found "
+        f"WHERE phrase IN (SELECT value FROM {table} WHERE dimension = %s)",
+        [LEXEMES, practice_ids, PHRASES],
+    )
+    return [(practice_id, PHRASES, phrase) for practice_id, phrase in cursor.fetchall()]

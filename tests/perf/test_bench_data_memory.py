@@ -69,8 +69,8 @@ if ON_POSTGRES:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT dimension, value, bits::text, n FROM practices_facet_bitmap "
-                "WHERE dimension <> %s",
-                [word_bits.LEXEMES],
+                "WHERE dimension <> ALL(%s)",
+                [[word_bits.LEXEMES, word_bits.PHRASES]],
             )
             rows = cursor.fetchall()
         found = {
