@@ -60,6 +60,8 @@ def test_the_pages_list_every_published_practice_once_in_each_of_its_languages(
 def test_a_page_past_the_last_is_not_found(client, pages_of_two, five_published):
     assert client.get("/sitemap-practices.xml?p=4").status_code == 404
     assert client.get("/sitemap-practices.xml?p=x").status_code == 404
+    assert client.get("/sitemap-practices.xml?p=0").status_code == 404
+    assert client.get("/sitemap-practices.xml?p=1.5").status_code == 404
 
 
 @pytest.fixture
@@ -81,7 +83,7 @@ def test_a_page_reads_only_its_own_practices(client, pages_of_two, five_publishe
     with CaptureQueriesContext(connection) as captured:
         assert client.get(pages[1]).status_code == 200
     assert sorted(practices_read) == sorted(p.pk for p in five_published[2:4])
-    assert len(captured) == 3  # the count, the page's practices, their translations
+    assert len(captured) == 2  # the page's practices, their translations
 
 
 def test_the_index_reads_no_practice(client, pages_of_two, five_published, practices_read):
