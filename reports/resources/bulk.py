@@ -42,6 +42,9 @@ KEPT_AFTER_SAVE = frozenset(
     )
 )
 
+#: The vectors' texts computed on a second connection during the rows (TextVectors).
+PARALLEL_VECTORS = True
+
 #: Written by every update, whichever columns changed.
 ALWAYS_UPDATED = ("updated_at", "updated_by")
 
@@ -314,6 +317,16 @@ class BulkPracticeImport:
         self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
         self.pending: dict[type, tuple[tuple, list]] = {}
         self.row_results: dict[int, RowResult] = {}
+        self.text_vectors: fulltext.TextVectors | None = None
+
+    def import_data(self, *args, **kwargs):
+        try:
+            return super().import_data(*args, **kwargs)
+        finally:
+            # A failed or refused import too: the second connection closed, its vectors dropped.
+            if self.text_vectors is not None:
+                self.text_vectors.stop()
+                self.text_vectors = None
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -334,6 +347,14 @@ class BulkPracticeImport:
         instance.skip_history_when_saving = True
         instance._import_new = instance._state.adding
         instance._import_row = (kwargs.get("row_number"), row)
+        if (
+            self.text_vectors is None
+            and not kwargs.get("dry_run")
+            and fulltext.uses_postgres()
+            and PARALLEL_VECTORS
+        ):
+            # Only a confirmed import writes vectors: a dry run computes none.
+            self.text_vectors = fulltext.TextVectors()
 
     def note_saved(self, instance: Practice, new: bool) -> None:
         """A practice saved without its version (before_save_instance), with its links:
@@ -341,6 +362,27 @@ class BulkPracticeImport:
         if hasattr(instance, "skip_history_when_saving"):
             del instance.skip_history_when_saving
             self.saved["+" if new else "~"].append(instance)
+            if self.text_vectors is not None and (
+                new or getattr(instance, "_import_search_changed", True)
+            ):
+                self._compute_vectors(instance)
+
+    def _compute_vectors(self, instance: Practice) -> None:
+        """The texts of a practice whose vector will be written, and of the translations
+        the row gives it, to the second connection (fulltext.TextVectors) while the rows
+        go on."""
+        vectors = self.text_vectors
+        vectors.add(
+            instance.language,
+            instance.title,
+            instance.summary,
+            instance.impact,
+            instance.lessons_learnt,
+        )
+        for language, cells in (getattr(instance, "_import_translations", None) or {}).items():
+            vectors.add(
+                language, cells["title"], cells["summary"], cells["impact"], cells["lessons_learnt"]
+            )
 
     def pend(self, model, practice: Practice, rows: list[dict]) -> None:
         """Rows linked to a new practice (links, roles, indicators: each has a `practice`
@@ -408,6 +450,8 @@ class BulkPracticeImport:
         (django-import-export would report one error for the whole batch)."""
         if not practices:
             return
+        if self.text_vectors is not None:
+            self.text_vectors.store()  # between batches: memory for a batch's vectors only
         try:
             with transaction.atomic():
                 save(practices)
@@ -482,8 +526,15 @@ class BulkPracticeImport:
                 for practice in self.saved["~"]
                 if getattr(practice, "_import_search_changed", True)
             )
+            # Their texts' vectors were computed on a second connection meanwhile
+            # (before_save_instance): this connection joins them.
+            known = self.text_vectors.finish() if self.text_vectors is not None else None
             if searched:
-                fulltext.write_vectors(Practice.objects.filter(pk__in=sorted(searched)))
+                fulltext.write_vectors(
+                    Practice.objects.filter(pk__in=sorted(searched)), known=known
+                )
+            if known:
+                self.text_vectors.drop()
             # The facet bits a chunk of practices at a time: refresh_practices holds a
             # (practice, word) pair for each stored common word of each practice, ~24 kB
             # a practice (+240 MB at once for 10,000).
