@@ -24,8 +24,12 @@ LOAD_CHUNK = 500
 #: Links, roles and indicators of new practices are inserted this many at a time.
 UNNEST_CHUNK = 10_000
 
-#: The facet bits of saved practices are brought up to date this many at a time.
+#: The facet bits of saved practices are brought up to date at least this many at a time,
+#: in at most BITS_CALLS calls: each call holds a (practice, word) pair for each stored
+#: common word of its practices (~24 kB a practice), and rewrites every bitmap holding
+#: one of them (at 100,000 practices, 100 calls of 1,000 took 394 s, mostly rewriting).
 BITS_CHUNK = 1_000
+BITS_CALLS = 10
 
 #: What the end of the import reads of a saved practice (flush, write_translations,
 #: _record_history): the rest of it is let go of once it is saved. A field let go of and
@@ -535,10 +539,9 @@ class BulkPracticeImport:
                 )
             if known:
                 self.text_vectors.drop()
-            # The facet bits a chunk of practices at a time: refresh_practices holds a
-            # (practice, word) pair for each stored common word of each practice, ~24 kB
-            # a practice (+240 MB at once for 10,000).
+            # The facet bits a chunk of practices at a time (BITS_CHUNK).
             saved.sort()
-            for start in range(0, len(saved), BITS_CHUNK):
-                bitmap_index.refresh_practices(saved[start : start + BITS_CHUNK])
+            chunk = max(BITS_CHUNK, -(-len(saved) // BITS_CALLS))
+            for start in range(0, len(saved), chunk):
+                bitmap_index.refresh_practices(saved[start : start + chunk])
             signals.sources_written.send(Practice)  # bulk writes send no post_save
