@@ -16,7 +16,9 @@ translation, compared folded: without case, accents or Arabic vowel marks
 
 from __future__ import annotations
 
+import io
 import queue
+import struct
 import threading
 import unicodedata
 
@@ -178,13 +180,32 @@ def write_all_vectors() -> int:
 TEXT_VECTORS_SQL = (
     "SELECT "
     + TEXT_KEY.format(title="v.title", summary="v.summary", rest="v.rest", language="v.language")
-    + ", nador_text_vector(v.language, v.title, v.summary, v.rest)::text "
+    + ", tsvectorsend(nador_text_vector(v.language, v.title, v.summary, v.rest)) "
     "FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) "
     "AS v (language, title, summary, rest)"
 )
 #: Where the import's connection keeps the vectors computed (TextVectors): a temporary
 #: table, created and dropped in the import's transaction (gone with it when rolled back).
 KNOWN_TABLE = "nador_import_vectors"
+# COPY's binary format (PostgreSQL's documentation, "COPY", "Binary Format"): a signature,
+# no flags, no extension; each row its number of fields, then each field's length and
+# bytes; -1 at the end.
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+COPY_TRAILER = struct.pack("!h", -1)
+
+
+def _copy_rows(rows: list[tuple[str, bytes]]) -> bytes:
+    """Rows of (key, vector in tsvectorsend's format) as COPY … (FORMAT binary) reads them:
+    the vectors go back as PostgreSQL sent them, neither decoded nor parsed."""
+    parts = [COPY_HEADER]
+    for key, vector in rows:
+        key = key.encode()
+        parts.append(struct.pack("!hi", 2, len(key)))
+        parts.append(key)
+        parts.append(struct.pack("!i", len(vector)))
+        parts.append(vector)
+    parts.append(COPY_TRAILER)
+    return b"".join(parts)
 
 
 class TextVectors:
@@ -195,9 +216,10 @@ class TextVectors:
     cannot see). The second connection writes nothing. The import's thread stores the
     vectors computed so far (store(), between batches of rows) in a temporary table of its
     own transaction, then write_vectors(known=finish()) joins them: a failed import
-    leaves nothing, and no more than a batch of vectors is held in memory (as text, as
-    large as the texts). A batch the second connection could not compute is computed by
-    write_vectors, as before."""
+    leaves nothing, and no more than a few batches of vectors are held in memory (in
+    PostgreSQL's binary form, 60 % of the texts' size, handed back by a binary COPY). A
+    batch the second connection could not compute is computed by write_vectors, as
+    before."""
 
     BATCH = 250  # texts a statement: ~1.2 MB
     QUEUED = 8  # batches waiting for the second connection
@@ -241,11 +263,9 @@ class TextVectors:
             if not self.created:
                 cursor.execute(f"CREATE TEMPORARY TABLE {KNOWN_TABLE} (key text, vector tsvector)")
                 self.created = True
-            keys, vectors = (list(column) for column in zip(*rows, strict=True))
-            cursor.execute(
-                f"INSERT INTO {KNOWN_TABLE} "  # noqa: S608 - a constant name; values are parameters
-                "SELECT * FROM unnest(%s::text[], %s::tsvector[])",
-                [keys, vectors],
+            cursor.copy_expert(
+                f"COPY {KNOWN_TABLE} (key, vector) FROM STDIN WITH (FORMAT binary)",
+                io.BytesIO(_copy_rows(rows)),
             )
 
     def finish(self) -> str | None:
@@ -292,7 +312,7 @@ class TextVectors:
                 try:
                     with connection.cursor() as cursor:
                         cursor.execute(TEXT_VECTORS_SQL, columns)
-                        self.done.put(cursor.fetchall())
+                        self.done.put([(key, bytes(vector)) for key, vector in cursor])
                 except Exception:  # noqa: BLE001 - write_vectors computes them then
                     failed = True
         finally:
