@@ -316,8 +316,10 @@ class TextVectors:
             while (batch := self.todo.get()) is not None:
                 if failed or self.stopped:
                     continue
-                columns = [list(column) for column in zip(*batch, strict=True)]
                 try:
+                    # Whatever fails, the thread goes on taking batches (never stopping
+                    # the rows at a full queue) until the end.
+                    columns = [list(column) for column in zip(*batch, strict=True)]
                     with connection.cursor() as cursor:
                         cursor.execute(TEXT_VECTORS_SQL, columns)
                         self.done.put([(key, bytes(vector)) for key, vector in cursor])

@@ -137,6 +137,19 @@ if ON_POSTGRES:
         assert vectors() == imported
         assert len(known_rows) == 2
 
+    def test_when_the_second_connection_fails_the_import_computes_the_vectors_itself(
+        reference, monkeypatch, known_rows
+    ):
+        monkeypatch.setattr(fulltext, "TEXT_VECTORS_SQL", "SELECT no_such_function(%s)")
+        report = run_import("practices", sheet(), "p.csv", dry_run=False)
+        assert report.ok and report.new == 8
+        imported = vectors()
+        assert len(imported) == 8
+        assert known_rows == []  # nothing computed aside, no table
+        fulltext.write_vectors(Practice.objects.all())
+        assert vectors() == imported
+        assert not table_exists() and not computer_threads()
+
     def test_a_known_vector_stands_in_for_its_texts_and_the_others_are_computed(reference):
         assert run_import("practices", sheet(count=2), "p.csv", dry_run=False).ok
         expected = vectors()
