@@ -229,8 +229,8 @@ class TextVectors:
     batch the second connection could not compute is computed by write_vectors, as
     before."""
 
-    BATCH = 250  # texts a statement: ~1.2 MB
-    QUEUED = 8  # batches waiting for the second connection
+    BATCH = 100  # texts a statement: ~0.5 MB
+    QUEUED = 3  # batches waiting for the second connection
 
     def __init__(self) -> None:
         self.batch: list[tuple[str, str, str, str]] = []
