@@ -222,7 +222,7 @@ class TextVectors:
     PostgreSQL's parser on ~5 kB of text a practice is most of a large import's time, and
     needs only the texts, not the import's uncommitted rows (which the second connection
     cannot see). The second connection writes nothing. The import's thread stores the
-    vectors computed so far (store(), between batches of rows) in a temporary table of its
+    vectors computed so far (store(), as it hands over texts) in a temporary table of its
     own transaction, then write_vectors(known=finish()) joins them: a failed import
     leaves nothing, and no more than a few batches of vectors are held in memory (in
     PostgreSQL's binary form, 60 % of the texts' size, handed back by a binary COPY). A
@@ -249,6 +249,8 @@ class TextVectors:
         if len(self.batch) >= self.BATCH:
             self.todo.put(self.batch)
             self.batch = []
+            # What is computed meanwhile goes into the table a batch or two at a time.
+            self.store()
 
     def store(self) -> None:
         """Keep the vectors computed so far in the import's transaction (its connection)."""

@@ -454,8 +454,6 @@ class BulkPracticeImport:
         (django-import-export would report one error for the whole batch)."""
         if not practices:
             return
-        if self.text_vectors is not None:
-            self.text_vectors.store()  # between batches: memory for a batch's vectors only
         try:
             with transaction.atomic():
                 save(practices)
