@@ -16,6 +16,10 @@ translation, compared folded: without case, accents or Arabic vowel marks
 
 from __future__ import annotations
 
+import io
+import queue
+import struct
+import threading
 import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -67,49 +71,107 @@ def clean_query(text: str) -> str:
 # The vectors of practices, written into their narrow table in one statement: the names
 # of each practice's stakeholders and its approved translations are aggregated in one pass
 # each (hash joins) rather than by a subquery per practice, which takes minutes at scale.
-# {practices}, {roles} and {translations} restrict each part to some practices, or to none.
+# {practices}, {roles} and {translations} restrict each part to some practices, or to none;
+# {text_vector}, {translation_vector} and the joins let vectors computed before
+# (TextVectors) stand in for nador_text_vector.
 VECTORS_SQL = """
 INSERT INTO practices_practicesearch (practice_id, vector)
 SELECT p.id,
-    nador_text_vector(p.language, p.title, p.summary, concat_ws(' ', p.impact, p.lessons_learnt))
+    {text_vector}
     || coalesce(t.vector, '')
     || nador_names_vector(concat_ws(' ', p.city, n.names))
-FROM practices_practice AS p LEFT JOIN (
+FROM practices_practice AS p {practice_join}LEFT JOIN (
     SELECT r.practice_id, string_agg(s.name, ' ' ORDER BY s.name) AS names
     FROM practices_stakeholderrole AS r
     JOIN stakeholders_stakeholder AS s ON s.id = r.stakeholder_id
     {roles}
     GROUP BY r.practice_id
 ) AS n ON n.practice_id = p.id LEFT JOIN (
-    SELECT t.practice_id, nador_tsvector_agg(nador_text_vector(t.language, t.title, t.summary,
-        concat_ws(' ', t.impact, t.lessons_learnt)) ORDER BY t.language) AS vector
-    FROM practices_practicetranslation AS t
+    SELECT t.practice_id, nador_tsvector_agg({translation_vector} ORDER BY t.language) AS vector
+    FROM practices_practicetranslation AS t {translation_join}
     WHERE t.status = '{published}' {translations}
     GROUP BY t.practice_id
 ) AS t ON t.practice_id = p.id
 {practices}
 ON CONFLICT (practice_id) DO UPDATE SET vector = EXCLUDED.vector
 """
-ALL_VECTORS_SQL = VECTORS_SQL.format(
-    practices="", roles="", translations="", published=Status.PUBLISHED.value
-)
 
 
-def write_vectors(practices: QuerySet) -> int:
+def _text_vector(alias: str) -> str:
+    return (
+        f"nador_text_vector({alias}.language, {alias}.title, {alias}.summary, "
+        f"concat_ws(' ', {alias}.impact, {alias}.lessons_learnt))"
+    )
+
+
+# What identifies the texts of one nador_text_vector(): their digests, unambiguous
+# (fixed lengths) whatever the texts hold, then the language.
+TEXT_KEY = "md5({title}) || md5({summary}) || md5({rest}) || {language}"
+
+
+def _text_key(alias: str) -> str:
+    return TEXT_KEY.format(
+        title=f"{alias}.title",
+        summary=f"{alias}.summary",
+        rest=f"concat_ws(' ', {alias}.impact, {alias}.lessons_learnt)",
+        language=f"{alias}.language",
+    )
+
+
+def _vectors_sql(restrict: str | None, known: str | None = None) -> str:
+    """VECTORS_SQL for the practices of the id subquery `restrict` (all when None); with
+    `known`, the table of the (key, vector) of texts whose nador_text_vector() was computed
+    before (TextVectors)."""
+    parts = {
+        "text_vector": _text_vector("p"),
+        "practice_join": "",
+        "translation_vector": _text_vector("t"),
+        "translation_join": "",
+        "practices": "",
+        "roles": "",
+        "translations": "",
+        "published": Status.PUBLISHED.value,
+    }
+    if known:
+        parts.update(
+            text_vector=f"coalesce(kp.vector, {_text_vector('p')})",
+            practice_join=f"LEFT JOIN {known} AS kp ON kp.key = {_text_key('p')} ",
+            translation_vector=f"coalesce(kt.vector, {_text_vector('t')})",
+            translation_join=f"LEFT JOIN {known} AS kt ON kt.key = {_text_key('t')}",
+        )
+    if restrict is not None:
+        parts.update(
+            practices=f"WHERE p.id IN ({restrict})",
+            roles=f"WHERE r.practice_id IN ({restrict})",
+            translations=f"AND t.practice_id IN ({restrict})",
+        )
+    return VECTORS_SQL.format(**parts)
+
+
+ALL_VECTORS_SQL = _vectors_sql(None)
+
+
+def write_vectors(practices: QuerySet, known: str | None = None) -> int:
     """Write the vectors of these practices into their narrow table (PracticeSearch): one
-    INSERT ... SELECT whatever their number. A no-op outside PostgreSQL."""
+    INSERT ... SELECT whatever their number. A no-op outside PostgreSQL.
+
+    `known` (TextVectors.finish()) names a table of nador_text_vector() of texts computed
+    before: a practice or translation whose texts are there takes it, any other is
+    computed here; the vectors are the same either way."""
     if not uses_postgres():
         return 0
     ids, params = practices.order_by().values("pk").query.sql_with_params()
-    sql = VECTORS_SQL.format(
-        practices=f"WHERE p.id IN ({ids})",
-        roles=f"WHERE r.practice_id IN ({ids})",
-        translations=f"AND t.practice_id IN ({ids})",
-        published=Status.PUBLISHED.value,
-    )
     with connection.cursor() as cursor:
+        if known:
+            # Its numbers for the planner (hash joins rather than sorts on disk), and no
+            # JIT: compiling the statement cost more than it saved (0.55 s for 10,000).
+            cursor.execute(f"ANALYZE {known}")
+            cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+            jit = cursor.fetchone()[0]
         # The id subquery is Django's own compilation of the queryset; values are parameters.
-        cursor.execute(sql, [*params, *params, *params])
+        cursor.execute(_vectors_sql(ids, known), [*params, *params, *params])
+        if known:
+            cursor.execute("SELECT set_config('jit', %s, true)", [jit])
         return cursor.rowcount
 
 
@@ -120,6 +182,154 @@ def write_all_vectors() -> int:
     with connection.cursor() as cursor:
         cursor.execute(ALL_VECTORS_SQL)
         return cursor.rowcount
+
+
+# nador_text_vector() of texts sent as arrays, with their keys (TEXT_KEY).
+TEXT_VECTORS_SQL = (
+    "SELECT "
+    + TEXT_KEY.format(title="v.title", summary="v.summary", rest="v.rest", language="v.language")
+    + ", tsvectorsend(nador_text_vector(v.language, v.title, v.summary, v.rest)) "
+    "FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) "
+    "AS v (language, title, summary, rest)"
+)
+#: Where the import's connection keeps the vectors computed (TextVectors): a temporary
+#: table, created and dropped in the import's transaction (gone with it when rolled back).
+KNOWN_TABLE = "nador_import_vectors"
+# COPY's binary format (PostgreSQL's documentation, "COPY", "Binary Format"): a signature,
+# no flags, no extension; each row its number of fields, then each field's length and
+# bytes; -1 at the end.
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+COPY_TRAILER = struct.pack("!h", -1)
+
+
+def _copy_rows(rows: list[tuple[str, bytes]]) -> bytes:
+    """Rows of (key, vector in tsvectorsend's format) as COPY … (FORMAT binary) reads them:
+    the vectors go back as PostgreSQL sent them, neither decoded nor parsed."""
+    parts = [COPY_HEADER]
+    for key, vector in rows:
+        key = key.encode()
+        parts.append(struct.pack("!hi", 2, len(key)))
+        parts.append(key)
+        parts.append(struct.pack("!i", len(vector)))
+        parts.append(vector)
+    parts.append(COPY_TRAILER)
+    return b"".join(parts)
+
+
+class TextVectors:
+    """nador_text_vector() of the texts an import saves, computed by PostgreSQL on a
+    second connection, in a thread, while the import's own thread goes on reading rows:
+    PostgreSQL's parser on ~5 kB of text a practice is most of a large import's time, and
+    needs only the texts, not the import's uncommitted rows (which the second connection
+    cannot see). The second connection writes nothing. The import's thread stores the
+    vectors computed so far (store(), as it hands over texts) in a temporary table of its
+    own transaction, then write_vectors(known=finish()) joins them: a failed import
+    leaves nothing, and no more than a few batches of vectors are held in memory (in
+    PostgreSQL's binary form, 60 % of the texts' size, handed back by a binary COPY). A
+    batch the second connection could not compute is computed by write_vectors, as
+    before."""
+
+    BATCH = 100  # texts a statement: ~0.5 MB
+    QUEUED = 3  # batches waiting for the second connection
+
+    def __init__(self) -> None:
+        self.batch: list[tuple[str, str, str, str]] = []
+        # Bounded: when PostgreSQL lags behind the rows, the rows wait rather than hold
+        # every text of the file twice.
+        self.todo: queue.Queue = queue.Queue(maxsize=self.QUEUED)
+        self.done: queue.SimpleQueue = queue.SimpleQueue()
+        self.created = False
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run, name="text-vectors", daemon=True)
+        self.thread.start()
+
+    def add(self, language, title, summary, impact, lessons_learnt) -> None:
+        rest = " ".join(text for text in (impact, lessons_learnt) if text is not None)
+        self.batch.append((language, title, summary, rest))
+        if len(self.batch) >= self.BATCH:
+            self.todo.put(self.batch)
+            self.batch = []
+            # What is computed meanwhile goes into the table a batch or two at a time.
+            self.store()
+
+    def store(self) -> None:
+        """Keep the vectors computed so far in the import's transaction (its connection)."""
+        rows = []
+        while True:
+            try:
+                done = self.done.get_nowait()
+            except queue.Empty:
+                break
+            if done is None:  # the thread's end: finish() waits for it
+                self.done.put(None)
+                break
+            rows.extend(done)
+        self._insert(rows)
+
+    def _insert(self, rows: list) -> None:
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if not self.created:
+                cursor.execute(f"CREATE TEMPORARY TABLE {KNOWN_TABLE} (key text, vector tsvector)")
+                self.created = True
+            cursor.copy_expert(
+                f"COPY {KNOWN_TABLE} (key, vector) FROM STDIN WITH (FORMAT binary)",
+                io.BytesIO(_copy_rows(rows)),
+            )
+
+    def finish(self) -> str | None:
+        """The table of the vectors computed (None if none was), once every text added is
+        done (waits for the thread). drop() it once the vectors are written."""
+        if self.batch:
+            self.todo.put(self.batch)
+            self.batch = []
+        if self.thread.is_alive():
+            self.todo.put(None)
+            # Stored as they come: a batch's vectors in memory at a time.
+            while (rows := self.done.get()) is not None:
+                self._insert(rows)
+            self.thread.join()
+        self.store()
+        return KNOWN_TABLE if self.created else None
+
+    def drop(self) -> None:
+        if self.created:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE {KNOWN_TABLE}")
+            self.created = False
+
+    def stop(self) -> None:
+        """End the thread and its connection (the texts not yet computed are dropped)."""
+        if self.thread.is_alive():
+            self.stopped = True
+            while True:  # room for the end in a full queue: the thread takes no more texts
+                try:
+                    self.todo.get_nowait()
+                except queue.Empty:
+                    break
+            self.todo.put(None)
+            self.thread.join()
+
+    def _run(self) -> None:
+        # This thread's own connection (Django's connections are per thread).
+        failed = False
+        try:
+            while (batch := self.todo.get()) is not None:
+                if failed or self.stopped:
+                    continue
+                try:
+                    # Whatever fails, the thread goes on taking batches (never stopping
+                    # the rows at a full queue) until the end.
+                    columns = [list(column) for column in zip(*batch, strict=True)]
+                    with connection.cursor() as cursor:
+                        cursor.execute(TEXT_VECTORS_SQL, columns)
+                        self.done.put([(key, bytes(vector)) for key, vector in cursor])
+                except Exception:  # noqa: BLE001 - write_vectors computes them then
+                    failed = True
+        finally:
+            connection.close()
+            self.done.put(None)  # the end, for finish()
 
 
 class AnyLanguageQuery(SearchQuery):

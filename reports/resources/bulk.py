@@ -10,12 +10,11 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import RowResult
-from simple_history.models import HistoricalRecords
-from simple_history.utils import get_change_reason_from_object
 
 from practices.models import Practice, PracticeTranslation, StakeholderRole
 from reports import signals
 from reports.resources.cells import taxonomy_fields
+from reports.resources.history import copy_versions, link_history_statement
 from search import bitmap_index, fulltext
 
 #: Existing practices are read this many at a time, with their links (a bounded IN list).
@@ -24,8 +23,12 @@ LOAD_CHUNK = 500
 #: Links, roles and indicators of new practices are inserted this many at a time.
 UNNEST_CHUNK = 10_000
 
-#: The facet bits of saved practices are brought up to date this many at a time.
+#: The facet bits of saved practices are brought up to date at least this many at a time,
+#: in at most BITS_CALLS calls: each call holds a (practice, word) pair for each stored
+#: common word of its practices (~24 kB a practice), and rewrites every bitmap holding
+#: one of them (at 100,000 practices, 100 calls of 1,000 took 394 s, mostly rewriting).
 BITS_CHUNK = 1_000
+BITS_CALLS = 10
 
 #: What the end of the import reads of a saved practice (flush, write_translations,
 #: _record_history): the rest of it is let go of once it is saved. A field let go of and
@@ -41,6 +44,9 @@ KEPT_AFTER_SAVE = frozenset(
         "_change_reason",
     )
 )
+
+#: The vectors' texts computed on a second connection during the rows (TextVectors).
+PARALLEL_VECTORS = True
 
 #: Written by every update, whichever columns changed.
 ALWAYS_UPDATED = ("updated_at", "updated_by")
@@ -115,32 +121,6 @@ def _in_chunks(statement: str, items: list, fields, value) -> None:
             cursor.execute(statement, arrays)
 
 
-def link_history_statement(field) -> str:
-    """An INSERT … SELECT that copies the links of one many-to-many field into the
-    history of the versions whose ids fill its IN (%s): done in the database, without a
-    model object per link (about 100,000 for 10,000 practices)."""
-    history = Practice.history.model
-    model = HistoricalRecords.m2m_models[field]
-    through = field.remote_field.through
-    quote = connection.ops.quote_name
-    copied = [f.attname for f in through._meta.concrete_fields]
-    columns = [model._meta.get_field(name).column for name in copied]
-    columns.append(model._meta.get_field("history").column)
-    values = [f"link.{quote(through._meta.get_field(name).column)}" for name in copied]
-    version_id = f"version.{quote(history._meta.pk.column)}"
-    # Names from model metadata, quoted; the ids are parameters.
-    table = quote(model._meta.db_table)
-    return (
-        f"INSERT INTO {table} ({', '.join(map(quote, columns))}) "  # noqa: S608
-        f"SELECT {', '.join(values)}, {version_id} "
-        f"FROM {quote(through._meta.db_table)} link "
-        f"JOIN {quote(history._meta.db_table)} version "
-        f"ON version.{quote(history._meta.get_field('id').column)} "
-        f"= link.{quote(field.m2m_column_name())} "
-        f"WHERE {version_id} IN (%s)"
-    )
-
-
 def insert_rows(model, rows: list[dict]) -> None:
     """Insert rows given as {attname: value}, every column of the model but its id: on
     PostgreSQL in one INSERT … SELECT FROM unnest(arrays) per 10,000 rows, without a model
@@ -161,66 +141,6 @@ def insert_rows(model, rows: list[dict]) -> None:
         f"SELECT * FROM unnest({arrays})"
     )
     _in_chunks(statement, rows, fields, lambda row, field: row[field.attname])
-
-
-def version_statement(count: int) -> str:
-    """An INSERT … SELECT that writes the version of `count` practices from their rows
-    (the values just saved), as bulk_history_create would from the model objects, and
-    returns the versions' ids; its parameters are the version's date, change reason, type
-    and user, then the practices' ids."""
-    history = Practice.history.model
-    quote = connection.ops.quote_name
-    tracked = [field.attname for field in history.tracked_fields]
-    columns = [history._meta.get_field(name).column for name in tracked]
-    values = [f"p.{quote(Practice._meta.get_field(name).column)}" for name in tracked]
-    extra = ["history_date", "history_change_reason", "history_type", "history_user"]
-    columns.extend(history._meta.get_field(name).column for name in extra)
-    ids = ", ".join(["%s"] * count)
-    return (
-        f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608
-        f"({', '.join(map(quote, columns))}) "
-        f"SELECT {', '.join(values)}, %s, %s, %s, %s "
-        f"FROM {quote(Practice._meta.db_table)} p "
-        f"WHERE p.{quote(Practice._meta.pk.column)} IN ({ids}) "
-        f"RETURNING {quote(history._meta.pk.column)}"
-    )
-
-
-def copy_versions(practices: list[Practice], kind: str) -> list[int]:
-    """One version of each practice ("+" new, "~" updated) with who and why, as
-    bulk_history_create records it, copied in the database: no historical model object
-    per practice (nor its 20 columns of text sent back). Returns the versions' ids."""
-    history = Practice.history.model
-    known = {field.attname for field in history.tracked_fields} | {
-        "history_id",
-        "history_date",
-        "history_change_reason",
-        "history_type",
-        "history_user_id",
-    }
-    if {field.attname for field in history._meta.concrete_fields} != known:
-        # A field of the history the copy does not know how to fill: the library's way.
-        created = Practice.history.bulk_history_create(
-            practices, update=kind == "~", batch_size=LOAD_CHUNK
-        )
-        return [version.pk for version in created]
-    now = timezone.now()
-    groups: dict[tuple, list[int]] = {}
-    for practice in practices:
-        user = getattr(practice, "_history_user", None) or history.get_default_history_user(
-            practice
-        )
-        reason = get_change_reason_from_object(practice) or ""
-        key = (getattr(user, "pk", user), reason)
-        groups.setdefault(key, []).append(practice.pk)
-    versions = []
-    with connection.cursor() as cursor:
-        for (user_id, reason), ids in groups.items():
-            for start in range(0, len(ids), LOAD_CHUNK):
-                chunk = ids[start : start + LOAD_CHUNK]
-                cursor.execute(version_statement(len(chunk)), [now, reason, kind, user_id, *chunk])
-                versions.extend(row[0] for row in cursor.fetchall())
-    return versions
 
 
 class PrefetchingInstanceLoader(ModelInstanceLoader):
@@ -314,6 +234,16 @@ class BulkPracticeImport:
         self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
         self.pending: dict[type, tuple[tuple, list]] = {}
         self.row_results: dict[int, RowResult] = {}
+        self.text_vectors: fulltext.TextVectors | None = None
+
+    def import_data(self, *args, **kwargs):
+        try:
+            return super().import_data(*args, **kwargs)
+        finally:
+            # A failed or refused import too: the second connection closed, its vectors dropped.
+            if self.text_vectors is not None:
+                self.text_vectors.stop()
+                self.text_vectors = None
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -334,6 +264,14 @@ class BulkPracticeImport:
         instance.skip_history_when_saving = True
         instance._import_new = instance._state.adding
         instance._import_row = (kwargs.get("row_number"), row)
+        if (
+            self.text_vectors is None
+            and not kwargs.get("dry_run")
+            and fulltext.uses_postgres()
+            and PARALLEL_VECTORS
+        ):
+            # Only a confirmed import writes vectors: a dry run computes none.
+            self.text_vectors = fulltext.TextVectors()
 
     def note_saved(self, instance: Practice, new: bool) -> None:
         """A practice saved without its version (before_save_instance), with its links:
@@ -341,6 +279,27 @@ class BulkPracticeImport:
         if hasattr(instance, "skip_history_when_saving"):
             del instance.skip_history_when_saving
             self.saved["+" if new else "~"].append(instance)
+            if self.text_vectors is not None and (
+                new or getattr(instance, "_import_search_changed", True)
+            ):
+                self._compute_vectors(instance)
+
+    def _compute_vectors(self, instance: Practice) -> None:
+        """The texts of a practice whose vector will be written, and of the translations
+        the row gives it, to the second connection (fulltext.TextVectors) while the rows
+        go on."""
+        vectors = self.text_vectors
+        vectors.add(
+            instance.language,
+            instance.title,
+            instance.summary,
+            instance.impact,
+            instance.lessons_learnt,
+        )
+        for language, cells in (getattr(instance, "_import_translations", None) or {}).items():
+            vectors.add(
+                language, cells["title"], cells["summary"], cells["impact"], cells["lessons_learnt"]
+            )
 
     def pend(self, model, practice: Practice, rows: list[dict]) -> None:
         """Rows linked to a new practice (links, roles, indicators: each has a `practice`
@@ -482,12 +441,18 @@ class BulkPracticeImport:
                 for practice in self.saved["~"]
                 if getattr(practice, "_import_search_changed", True)
             )
+            # Their texts' vectors were computed on a second connection meanwhile
+            # (before_save_instance): this connection joins them.
+            known = self.text_vectors.finish() if self.text_vectors is not None else None
             if searched:
-                fulltext.write_vectors(Practice.objects.filter(pk__in=sorted(searched)))
-            # The facet bits a chunk of practices at a time: refresh_practices holds a
-            # (practice, word) pair for each stored common word of each practice, ~24 kB
-            # a practice (+240 MB at once for 10,000).
+                fulltext.write_vectors(
+                    Practice.objects.filter(pk__in=sorted(searched)), known=known
+                )
+            if known:
+                self.text_vectors.drop()
+            # The facet bits a chunk of practices at a time (BITS_CHUNK).
             saved.sort()
-            for start in range(0, len(saved), BITS_CHUNK):
-                bitmap_index.refresh_practices(saved[start : start + BITS_CHUNK])
+            chunk = max(BITS_CHUNK, -(-len(saved) // BITS_CALLS))
+            for start in range(0, len(saved), chunk):
+                bitmap_index.refresh_practices(saved[start : start + chunk])
             signals.sources_written.send(Practice)  # bulk writes send no post_save

@@ -115,6 +115,22 @@ def test_the_facet_bits_of_saved_practices_are_refreshed_a_chunk_at_a_time(refer
     assert [pk for chunk in chunks for pk in chunk] == ids
 
 
+def test_the_facet_bits_of_many_practices_are_refreshed_in_a_bounded_number_of_calls(
+    reference, monkeypatch
+):
+    from reports.resources import bulk
+
+    chunks = []
+    monkeypatch.setattr(bulk, "BITS_CHUNK", 2)
+    monkeypatch.setattr(bulk, "BITS_CALLS", 3)
+    monkeypatch.setattr(bulk.bitmap_index, "refresh_practices", chunks.append)
+    report = run_import("practices", practices_file(11), "p.csv", dry_run=False)
+    assert report.new == 11
+    assert [len(chunk) for chunk in chunks] == [4, 4, 3]
+    ids = sorted(Practice.objects.values_list("pk", flat=True))
+    assert [pk for chunk in chunks for pk in chunk] == ids
+
+
 def test_an_import_leaves_the_garbage_collector_as_it_found_it(reference):
     import gc
 

@@ -229,7 +229,9 @@ def test_only_practices_whose_searched_texts_changed_get_their_vectors_again(
     assert run_import("practices", NEW_ROWS, "p.csv", dry_run=False).ok
     written = []
     monkeypatch.setattr(
-        bulk.fulltext, "write_vectors", lambda practices: written.extend(p.slug for p in practices)
+        bulk.fulltext,
+        "write_vectors",
+        lambda practices, known=None: written.extend(p.slug for p in practices),
     )
     changed = sheet(
         row(1, title="Renamed 1"),

@@ -133,7 +133,7 @@ def test_a_changed_translation_cell_updates_it_approved_with_a_version_and_fresh
     refreshed = []
     monkeypatch.setattr(
         "search.fulltext.write_vectors",
-        lambda practices: refreshed.extend(practice.pk for practice in practices),
+        lambda practices, known=None: refreshed.extend(practice.pk for practice in practices),
     )
     practices, translations = versions()
     content = sheet_with(export(coordinator), summary_es="Lo que hizo, corregido.")
