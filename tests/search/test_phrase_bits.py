@@ -13,6 +13,7 @@ from search import bitmap_index, counts, index, word_bits
 from search.fulltext import search_condition
 from search.word_bits import Both, Not, Phrase, Unsupported, Word, parse
 from tests.conftest import make_practice, make_stakeholder
+from tests.search.test_word_bits import stored_values
 
 pytestmark = pytest.mark.django_db
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -86,11 +87,7 @@ def practices(asticude):
 
 
 def _stored_phrases() -> set[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT value FROM practices_facet_bitmap WHERE dimension = %s", [word_bits.PHRASES]
-        )
-        return {row[0] for row in cursor.fetchall()}
+    return stored_values(word_bits.PHRASES)
 
 
 def _drop_stored_phrases() -> None:

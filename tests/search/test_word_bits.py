@@ -54,12 +54,15 @@ def practices(asticude):
     return made
 
 
-def _stored_words() -> set[str]:
+def stored_values(dimension: str) -> set[str]:
+    """The values the facet index holds a bitmap of, in one of its pseudo-dimensions."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT value FROM practices_facet_bitmap WHERE dimension = %s", [word_bits.LEXEMES]
-        )
+        cursor.execute("SELECT value FROM practices_facet_bitmap WHERE dimension = %s", [dimension])
         return {row[0] for row in cursor.fetchall()}
+
+
+def _stored_words() -> set[str]:
+    return stored_values(word_bits.LEXEMES)
 
 
 def _from_tables(search: str) -> list:
