@@ -172,7 +172,10 @@ def event_figures() -> dict:
     no_series = _("No series")
     per_series = events.values("series", "series__name").annotate(count=Count("pk")).order_by()
     names = {row["series"]: row["series__name"] or no_series for row in per_series}
-    events_by_series = {names[row["series"]]: row["count"] for row in per_series}
+    # Added, not set: a series may be named as the events without one are ("No series").
+    events_by_series: dict[str, int] = defaultdict(int)
+    for row in per_series:
+        events_by_series[names[row["series"]]] += row["count"]
     # By the series' id, named from the first query (every series with a published event):
     # joining the series' names to 50,000 participant counts took a third of this one.
     grouped = (

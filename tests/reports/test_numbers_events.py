@@ -87,3 +87,17 @@ def test_the_event_figures_take_two_queries_whatever_the_number_of_events(progra
     with CaptureQueriesContext(connection) as queries:
         event_figures()
     assert len(queries) == 2
+
+
+def test_a_series_named_like_the_events_without_one_adds_to_them(asticude):
+    named = EventSeries.objects.create(name="No series", slug="no-series", year=2026)
+    loose = make_event(asticude, "Loose fair")
+    in_series = make_event(asticude, "Fair in the series")
+    in_series.series = named
+    in_series.save()
+    ParticipantCount.objects.create(event=loose, category=CATEGORIES[0], count=3)
+    ParticipantCount.objects.create(event=in_series, category=CATEGORIES[0], count=4)
+    with translation.override("en"):
+        tables = {table.title: rows(table) for table in event_figures()["event_tables"]}
+    assert tables["Published events by series"] == {"No series": 2}
+    assert tables["Participants by series"] == {"No series": 7}
