@@ -102,31 +102,25 @@ def test_a_dry_run_of_new_and_changed_rows_writes_nothing(reference):
     assert Practice.history.count() == versions
 
 
-def test_the_facet_bits_of_saved_practices_are_refreshed_a_chunk_at_a_time(reference, monkeypatch):
-    from reports.resources import bulk
-
-    chunks = []
-    monkeypatch.setattr(bulk, "BITS_CHUNK", 2)
-    monkeypatch.setattr(bulk.bitmap_index, "refresh_practices", chunks.append)
-    report = run_import("practices", practices_file(5), "p.csv", dry_run=False)
-    assert report.new == 5
-    assert [len(chunk) for chunk in chunks] == [2, 2, 1]
-    ids = sorted(Practice.objects.values_list("pk", flat=True))
-    assert [pk for chunk in chunks for pk in chunk] == ids
-
-
-def test_the_facet_bits_of_many_practices_are_refreshed_in_a_bounded_number_of_calls(
-    reference, monkeypatch
+@pytest.mark.parametrize(
+    ("rows", "calls", "chunk_sizes"),
+    [
+        (5, 10, [2, 2, 1]),  # a chunk at a time
+        (11, 3, [4, 4, 3]),  # many practices: a bounded number of calls, larger chunks
+    ],
+)
+def test_the_facet_bits_of_saved_practices_are_refreshed_in_chunks_of_a_bounded_number(
+    reference, monkeypatch, rows, calls, chunk_sizes
 ):
     from reports.resources import bulk
 
     chunks = []
     monkeypatch.setattr(bulk, "BITS_CHUNK", 2)
-    monkeypatch.setattr(bulk, "BITS_CALLS", 3)
+    monkeypatch.setattr(bulk, "BITS_CALLS", calls)
     monkeypatch.setattr(bulk.bitmap_index, "refresh_practices", chunks.append)
-    report = run_import("practices", practices_file(11), "p.csv", dry_run=False)
-    assert report.new == 11
-    assert [len(chunk) for chunk in chunks] == [4, 4, 3]
+    report = run_import("practices", practices_file(rows), "p.csv", dry_run=False)
+    assert report.new == rows
+    assert [len(chunk) for chunk in chunks] == chunk_sizes
     ids = sorted(Practice.objects.values_list("pk", flat=True))
     assert [pk for chunk in chunks for pk in chunk] == ids
 
