@@ -53,6 +53,13 @@ def print_summary(results: dict, output: str) -> None:
         f"{lag['max_replay_lag_seconds']} s, max {lag['max_replay_lag_bytes']} bytes behind, "
         f"max {lag['max_replica_behind_seconds']} s behind its last replayed commit"
     )
+    cpu = cluster.get("cpu_cores")
+    if cpu:
+        roles = ", ".join(f"{role} {cores}" for role, cores in cpu["by_role"].items())
+        print(
+            f"CPU, mean cores used over {cpu['seconds']} s: {roles}, anything else "
+            f"{cpu['other']}; the machine {cpu['machine']} of its {cpu['cores']}"
+        )
     single = results.get("single_server")
     if single:
         print(

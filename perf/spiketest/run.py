@@ -56,6 +56,7 @@ from perf.spiketest.actors import (  # noqa: E402
     visitor,
     warm_up,
 )
+from perf.spiketest.cpu import CpuSampler, cluster_roots  # noqa: E402
 from perf.spiketest.mix import VISITOR_MIX, PageSet  # noqa: E402
 from perf.spiketest.paths import visitor_paths  # noqa: E402
 from perf.spiketest.prepare import (  # noqa: E402
@@ -148,6 +149,8 @@ def cluster_phase(args, env, pages, paths, partners, who, submissions) -> tuple:
     threads.append(threading.Thread(target=stopper, args=(load,), daemon=True))
     lag = cluster_control.LagSampler(env["DATABASE_URL"], env["DATABASE_REPLICA_URL"])
     lag.start()
+    cpu = CpuSampler(cluster_roots(cluster_control.cluster_dir(), os.getpid()))
+    cpu.start()
     print(
         f"Cluster: {args.visitors} visitors, {len(partners)} partners, 1 coordinator, "
         f"{args.duration:g} s on {env['CLUSTER_URL']}/",
@@ -157,9 +160,10 @@ def cluster_phase(args, env, pages, paths, partners, who, submissions) -> tuple:
         phase = run_phase(load, threads, args.duration)
     finally:
         lag.stop()
+        cpu.stop()
         print("Starting app server 1 again", flush=True)
         cluster_control.start_app("app1")
-    return load, phase, lag
+    return load, phase, lag, cpu
 
 
 def single_phase(args, env, pages) -> Phase:
@@ -214,7 +218,7 @@ def unanswered_creations(load: Load) -> list[str]:
     return problems
 
 
-def results_of(args, load: SpikeLoad, phase: Phase, lag, single: Phase | None, practices):
+def results_of(args, load: SpikeLoad, phase: Phase, lag, cpu, single: Phase | None, practices):
     kinds = tuple(VISITOR_MIX)
     expected = (*kinds, *EXPORTS, "login", "practice create", "practice edit", "publish")
     samples = phase.recorder.samples
@@ -245,6 +249,7 @@ def results_of(args, load: SpikeLoad, phase: Phase, lag, single: Phase | None, p
         "publications": checks.publications_summary(load.publications),
         "exports": sum(1 for s in samples if s.kind in EXPORTS and s.ok),
         "replica_lag": lag.summary(),
+        "cpu_cores": cpu.summary(),
     }
     results = {
         "command": " ".join(["make spiketest", *sys.argv[1:]]),
@@ -308,9 +313,9 @@ def spike(args) -> int:
     from practices.models import Practice
 
     practices = Practice.objects.count()
-    load, phase, lag = cluster_phase(args, env, pages, paths, partners, who, submissions)
+    load, phase, lag, cpu = cluster_phase(args, env, pages, paths, partners, who, submissions)
     single = None if args.skip_single else single_phase(args, env, pages)
-    results = results_of(args, load, phase, lag, single, practices)
+    results = results_of(args, load, phase, lag, cpu, single, practices)
     Path(args.output).write_text(json.dumps(results, indent=2, default=str) + "\n")
     print_summary(results, args.output)
     return 0 if results["passed"] else 1
