@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -21,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from nador_portal.collector import collected_less
 from publishing.forms import LONG_TEXT_MAX_LENGTH
 from reports.exports import EXPORT_TYPES
 from reports.reading import ImportFileError, Sheet, read_sheet
@@ -228,26 +228,6 @@ def _plain(error: Exception) -> str:
     }
 
 
-#: The collector's thresholds as the process started, put back after each import (two
-#: imports in two threads may overlap: neither leaves the other's in place).
-COLLECTOR_THRESHOLDS = gc.get_threshold()
-
-
-@contextmanager
-def fewer_collections():
-    """An import makes millions of objects that live until its end (the rows' cells, the
-    practices): the cyclic collector would walk them, and the process's own (Django, the
-    libraries) again and again; those are frozen (never collected meanwhile) and the
-    youngest generation collected ten times less often (~10 % of a large import's CPU)."""
-    gc.freeze()
-    gc.set_threshold(COLLECTOR_THRESHOLDS[0] * 10, *COLLECTOR_THRESHOLDS[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*COLLECTOR_THRESHOLDS)
-        gc.unfreeze()
-
-
 def run_import(
     kind: str,
     content: bytes | BinaryIO,
@@ -258,7 +238,7 @@ def run_import(
 ) -> ImportReport:
     """Check and import a file (its bytes, or the file open for reading: read_sheet);
     commit only when not a dry run and nothing is wrong."""
-    with fewer_collections():
+    with collected_less():
         return _run_import(kind, content, filename, dry_run, progress, user)
 
 
@@ -283,7 +263,7 @@ def _run_import(kind, content, filename, dry_run, progress, user) -> ImportRepor
     if not report.ok:
         return report
     dataset = dataset_of(sheet, resource)
-    # The rows as read, frozen too (fewer_collections): a collection of the oldest
+    # The rows as read, frozen too (collected_less): a collection of the oldest
     # generation would walk each row's list again and again (100,000 rows: ~0.2 ms a row).
     gc.freeze()
     with transaction.atomic():

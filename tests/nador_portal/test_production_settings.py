@@ -164,3 +164,16 @@ def test_production_refuses_a_short_or_low_entropy_secret_key(secret_key):
 def test_a_generated_secret_key_passes():
     result = _check_deploy(**{**PRODUCTION, "SECRET_KEY": "Zp4" + "q8W-rT2_nY6" * 5})
     assert "nador_portal.E003" not in result.stderr
+
+
+def test_the_wsgi_application_loads_every_view_then_keeps_it_out_of_the_collector():
+    # nador_portal/collector.py: a full collection no longer walks what the worker loaded.
+    script = (
+        "import gc, sys, nador_portal.wsgi\n"
+        "print(gc.get_freeze_count(), 'practices.views' in sys.modules)"
+    )
+    result = _run("-c", script, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    frozen, views_loaded = result.stdout.split()
+    assert int(frozen) > 50_000
+    assert views_loaded == "True"
