@@ -33,11 +33,10 @@ from django.core.management import call_command, get_commands
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, get_resolver, resolve
+from django.urls import Resolver404, resolve
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from nador_portal.collector import freeze_loaded_objects
 from perf.api_scenarios import without_rate_limit
 from perf.scenarios import Result, Sample, Scenario, scenarios
 from practices.models import Practice
@@ -359,10 +358,6 @@ def run(config: Settings, only: set[str] | None = None, report=print) -> dict:
     sample = Sample.pick()
     without_rate_limit()
     client, admin_client = Client(), bench_admin_client()
-    # The process's own objects kept out of the collector, as in a web worker
-    # (nador_portal/wsgi.py): pages are timed as production builds them.
-    get_resolver().url_patterns  # noqa: B018
-    freeze_loaded_objects()
     meta = environment()
     if warning := busy_warning(meta):
         report(warning)
@@ -453,7 +448,8 @@ def _cell(result: dict | None) -> str:
     if result["status"] != "ok":
         return result["status"]
     if result["kind"] != "page":
-        return f"{result['seconds']} s, {result['peak_rss_mb']} MB"
+        peak = result.get("peak_rss_mb")
+        return f"{result['seconds']} s" + (f", {peak} MB" if peak is not None else "")
     ratios = [
         (f"{result[key]:.2f}×" if result[key] >= 0.01 else "< 0.01×") + f" {label}"
         for key, label in (("ratio", "admin"), ("plain_ratio", "plain admin"))

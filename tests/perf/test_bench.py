@@ -189,3 +189,24 @@ def test_saved_runs_print_side_by_side_by_size_with_their_load(tmp_path):
 def test_a_missing_results_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read saved results"):
         call_command("bench", "--table", str(tmp_path / "none.json"), stdout=io.StringIO())
+
+
+def test_the_sizes_table_gives_an_imports_seconds_without_a_peak_it_did_not_measure():
+    from dataclasses import asdict
+
+    from perf.benchmark import sizes_table
+    from perf.scenarios import Result
+
+    results = [
+        asdict(Result("list", "page", "/en/practices/", p50_ms=11.2, p95_ms=13.5)),
+        asdict(Result("import of 10000 rows", "import", "import_data", seconds=39.2)),
+        asdict(Result("CSV export", "export", "/x", seconds=0.07, peak_rss_mb=166.2)),
+    ]
+    outcome = {
+        "environment": {"practices": 10_000, "load_average": [1.1], "commit": "abc1234"},
+        "results": results,
+    }
+    table = sizes_table([outcome])
+    assert "| list | 11.2 / 13.5 |" in table
+    assert "| import of 10000 rows | 39.2 s |" in table
+    assert "| CSV export | 0.07 s, 166.2 MB |" in table
