@@ -20,6 +20,19 @@ def freeze_loaded_objects() -> None:
     gc.freeze()
 
 
+@contextmanager
+def frozen_meanwhile() -> Iterator[None]:
+    """What is loaded kept out of the collector for a while, as in a web worker (the bench
+    times pages so); a process that was not frozen before is not after."""
+    was_frozen = gc.get_freeze_count() > 0
+    freeze_loaded_objects()
+    try:
+        yield
+    finally:
+        if not was_frozen:
+            gc.unfreeze()
+
+
 #: The thresholds as the process started, put back after each piece of work (two imports in
 #: two threads may overlap: neither leaves the other's raised thresholds in place).
 STARTING_THRESHOLDS = gc.get_threshold()

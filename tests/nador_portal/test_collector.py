@@ -43,3 +43,18 @@ def test_long_work_is_collected_less_then_the_process_is_as_before_without_its_l
     assert thresholds_back == "True"
     # Frozen again after the work, the work's garbage was collected first, not kept for ever.
     assert cycle_freed == "True"
+
+
+def test_a_process_frozen_for_a_while_is_as_before_after_it():
+    script = (
+        "import gc\n"
+        "from nador_portal.collector import frozen_meanwhile\n"
+        "with frozen_meanwhile():\n"
+        "    inside = gc.get_freeze_count() > 0\n"
+        "print(inside, gc.get_freeze_count())"
+    )
+    result = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "0"]

@@ -128,8 +128,9 @@ def test_the_facet_bits_of_saved_practices_are_refreshed_in_chunks_of_a_bounded_
 def test_an_import_leaves_the_garbage_collector_as_it_found_it(reference):
     import gc
 
-    thresholds = gc.get_threshold()
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count() > 0
     assert run_import("practices", practices_file(3), "p.csv", dry_run=False).ok
     assert not run_import("practices", b"slug\n", "p.csv", dry_run=True).ok
     assert gc.get_threshold() == thresholds
-    assert gc.get_freeze_count() == 0
+    # Frozen as before, or not (a web worker is: nador_portal/collector.py).
+    assert (gc.get_freeze_count() > 0) == frozen

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 from django.urls import get_resolver
 
-from nador_portal.collector import freeze_loaded_objects
+from nador_portal.collector import frozen_meanwhile
 from perf import benchmark
 from perf.scenarios import Sample, scenarios
 
@@ -105,8 +105,8 @@ class Command(BaseCommand):
             # This process's own objects kept out of the collector, as a web worker's are
             # (nador_portal/wsgi.py): pages are timed as production builds them.
             get_resolver().url_patterns  # noqa: B018
-            freeze_loaded_objects()
-            outcome = benchmark.run(config, only or None, report=self.stdout.write)
+            with frozen_meanwhile():
+                outcome = benchmark.run(config, only or None, report=self.stdout.write)
         Path(options["output"]).write_text(json.dumps(outcome, indent=2), encoding="utf-8")
         self.stdout.write("")
         self.stdout.write(benchmark.format_table(outcome))
