@@ -6,7 +6,11 @@ import sys
 
 import pytest
 
-CASE = """
+# Django set up first, as in a worker: freezing loads the URLconf.
+SETUP = "import django\ndjango.setup()\n"
+CASE = (
+    SETUP
+    + """
 import gc, weakref
 from nador_portal.collector import collected_less, freeze_loaded_objects, STARTING_THRESHOLDS
 
@@ -24,6 +28,7 @@ with collected_less():
 gc.collect()
 print(*inside, gc.get_freeze_count() > 0, gc.get_threshold() == STARTING_THRESHOLDS, left() is None)
 """
+)
 
 
 @pytest.mark.parametrize("frozen_before", [True, False])
@@ -46,7 +51,7 @@ def test_long_work_is_collected_less_then_the_process_is_as_before_without_its_l
 
 
 def test_a_process_frozen_for_a_while_is_as_before_after_it():
-    script = (
+    script = SETUP + (
         "import gc\n"
         "from nador_portal.collector import frozen_meanwhile\n"
         "with frozen_meanwhile():\n"

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
-from django.urls import get_resolver
 
 from nador_portal.collector import frozen_meanwhile
 from perf import benchmark
@@ -104,7 +103,6 @@ class Command(BaseCommand):
             self.stdout.write(benchmark.HEADER)
             # This process's own objects kept out of the collector, as a web worker's are
             # (nador_portal/wsgi.py): pages are timed as production builds them.
-            get_resolver().url_patterns  # noqa: B018
             with frozen_meanwhile():
                 outcome = benchmark.run(config, only or None, report=self.stdout.write)
         Path(options["output"]).write_text(json.dumps(outcome, indent=2), encoding="utf-8")
