@@ -5,6 +5,7 @@ coordinator (Coordinators group) and superuser, as in the project's style guide.
 """
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 from django.utils import translation
@@ -21,6 +22,9 @@ from stakeholders.models import Membership, Stakeholder
 pytest_plugins = ["tests.matrix_samples"]
 
 PASSWORD = "a-long-test-password-2026"
+
+#: Tests of PostgreSQL-only paths are parametrized on it (never skipped).
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
 @pytest.fixture(scope="session", autouse=True)

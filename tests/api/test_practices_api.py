@@ -3,17 +3,16 @@ each with its language and approved translations, categories named in the asked 
 cursor pages whose query count does not grow with their size."""
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from practices.models import Practice, Status
 from search import bitmap_index
 from tests.api.helpers import all_slugs, build
+from tests.conftest import ON_POSTGRES
 
 pytestmark = pytest.mark.django_db
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # Filter combinations of the public list, the full-text search and "available in" among them.
 COMBINATIONS = [

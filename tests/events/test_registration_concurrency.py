@@ -6,12 +6,11 @@ holds the lock, and the test waits until PostgreSQL shows it waiting for that lo
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection, connections, transaction
 
 from events.models import Event, Registration
+from tests.conftest import ON_POSTGRES
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 FIELDS = {"name": "Second", "consent": True, "language": "en"}
 
 

@@ -28,11 +28,10 @@ from events.models import Event
 from nador_portal import backups
 from practices.models import Practice, Theme
 from stakeholders.models import Stakeholder
-from tests.conftest import logged_in, make_practice, make_stakeholder
+from tests.conftest import ON_POSTGRES, logged_in, make_practice, make_stakeholder
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 FORMATS = ["json", "native"] if ON_POSTGRES else ["json"]
 BASE_DIR = Path(settings.BASE_DIR)
 

@@ -16,11 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from nador_portal import page_cache
 from practices.models import Practice, Status
 from reports import open_data
-from tests.conftest import logged_in, make_practice
+from tests.conftest import ON_POSTGRES, logged_in, make_practice
 from tests.workspace_helpers import client_for, practice_data
 
 pytestmark = pytest.mark.django_db
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
 @pytest.fixture(autouse=True)

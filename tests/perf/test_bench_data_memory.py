@@ -7,17 +7,15 @@ import io
 from collections import defaultdict
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from perf.vocabulary import RARE
 from practices.models import PracticeTranslation
 from search import bitmap_index, word_bits
+from tests.conftest import ON_POSTGRES
 
 pytestmark = pytest.mark.django_db
-
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
 def run(*args: str) -> None:

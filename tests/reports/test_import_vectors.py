@@ -8,18 +8,17 @@ tests run there too."""
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from practices.models import Practice, PracticeSearch, PracticeTranslation
 from reports.imports import run_import
 from reports.resources import bulk
 from search import fulltext
+from tests.conftest import ON_POSTGRES
 from tests.spreadsheet_helpers import PRACTICE_HEADERS, csv_bytes
 
 pytestmark = pytest.mark.django_db
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 HEADERS = [
     *PRACTICE_HEADERS,

@@ -3,7 +3,6 @@ tables (SQLite, and PostgreSQL before the index is built) as from the bitmap ind
 English where a translation is missing; the URLs keep the categories' keys."""
 
 import pytest
-from django.conf import settings
 from django.http import QueryDict
 from django.utils import translation
 
@@ -11,6 +10,7 @@ from practices.models import Programme, TargetGroup, Theme
 from search import bitmap_index
 from search.facet_options import compute_facets
 from tests import public_data
+from tests.conftest import ON_POSTGRES
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,6 @@ FRENCH = {
 
 
 # The bitmap index is PostgreSQL's: on SQLite the facets always count from the tables.
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
 @pytest.fixture(params=["tables", "index"] if ON_POSTGRES else ["tables"])

@@ -4,7 +4,6 @@ OFFSET query gives, in the same order, for every sort, from either end."""
 import datetime
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,7 +13,7 @@ from practices.views import SORTS
 from search import bitmap_index, index
 from search.fulltext import rank_by_relevance
 from search.paging import IdsFirst
-from tests.conftest import make_practice
+from tests.conftest import ON_POSTGRES, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,6 @@ def test_a_deep_page_of_the_public_list_shows_its_practices(client, practices):
     assert all(p.title in response.content.decode() for p in expected)
 
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 WALKED = [
     {"theme": ["intercultural-dialogue"], "sort": "title"},
     {"country": ["MA"], "sort": "start"},

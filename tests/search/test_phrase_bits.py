@@ -4,7 +4,6 @@ tables, in the four languages, before and after a practice is published, edited 
 unpublished; longer phrases still go to the GIN index whole."""
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from practices.models import Practice, PracticeTranslation, Status
@@ -12,11 +11,10 @@ from publishing.saving import move
 from search import bitmap_index, counts, index, word_bits
 from search.fulltext import search_condition
 from search.word_bits import Both, Not, Phrase, Unsupported, Word, parse
-from tests.conftest import make_practice, make_stakeholder
+from tests.conftest import ON_POSTGRES, make_practice, make_stakeholder
 from tests.search.test_word_bits import stored_values
 
 pytestmark = pytest.mark.django_db
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 LIST = "/en/practices/"
 PHRASES = [
     '"local community"',

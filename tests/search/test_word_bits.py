@@ -3,7 +3,6 @@ matches as the GIN index and the tables, for words, AND, OR and NOT, before and 
 practice's text changes; phrases and prefixes still go to the GIN index whole."""
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from practices.models import Practice, Status
@@ -11,10 +10,9 @@ from publishing.saving import move
 from search import bitmap_index, counts, index, word_bits
 from search.fulltext import search_condition
 from search.word_bits import Both, Not, Unsupported, Word, parse
-from tests.conftest import make_practice
+from tests.conftest import ON_POSTGRES, make_practice
 
 pytestmark = pytest.mark.django_db
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 QUERIES = [
     "migrants",
     "local community",
