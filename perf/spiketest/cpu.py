@@ -69,6 +69,8 @@ class CpuSampler:
     _thread: threading.Thread | None = None
     _last: dict[int, int] = field(default_factory=dict)
     _table: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    _began: float = 0.0  # time.monotonic() at start()
+    _machine: int = 0  # the machine's busy ticks at start()
 
     def start(self) -> None:
         if not (PROC / "stat").exists():
