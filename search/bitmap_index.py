@@ -212,7 +212,7 @@ def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
     # Without filters or words a value's count is its bitmap's own, kept beside it: no
     # bitmap is read.
     count = f"bit_count(b.bits & {selection})" if chosen or search else "b.n"
-    params += [d.name for d in chosen]
+    case_params = [d.name for d in chosen]  # the CASE's names, once per part of `c`
     # Dimensions whose options are not their stored values (years) add their own rows.
     own_rows, own_params = [], []
     # The dimensions counted value by value, named: the index then reads their rows only,
@@ -226,13 +226,17 @@ def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
             own_params += rows[1]
         else:
             counted += dimension.stored()
-    limited = ""
-    for dimension in dimensions.DIMENSIONS:
-        if dimension.limit is not None:
-            limited += " AND (b.dimension <> %s OR b.rank <= %s OR b.value = ANY(%s))"
-            chosen_values = [str(v) for v in active.get(dimension.name, [])]
-            params += [dimension.name, dimension.limit, chosen_values]
-    params += [counted]
+    # A dimension with a limit (cities, organisations) is read apart, its first values by
+    # rank and the chosen ones: in one condition with the others, each of its hundreds of
+    # rows beyond the limit was read to be dropped (0.4 ms of a 10k list).
+    counted_rows = f"SELECT b.dimension, b.value, {count} AS n FROM {TABLE} b, g WHERE "
+    limited = [d for d in dimensions.DIMENSIONS if d.limit is not None and d.name in counted]
+    c_parts = [f"{counted_rows}b.dimension = ANY(%s)"]
+    params += [*case_params, [name for name in counted if name not in {d.name for d in limited}]]
+    for dimension in limited:
+        c_parts.append(f"{counted_rows}b.dimension = %s AND (b.rank <= %s OR b.value = ANY(%s))")
+        chosen_values = [str(v) for v in active.get(dimension.name, [])]
+        params += [*case_params, dimension.name, dimension.limit, chosen_values]
     labels, label_params = _labels_sql()
     params += label_params
     sql = (
@@ -241,8 +245,7 @@ def _rows(active: dict[str, list[str]], search: str) -> list[tuple]:
         f"g AS MATERIALIZED (SELECT {', '.join(combined)} FROM f), "
         # MATERIALIZED: each bit_count once; inlined into the join, it was computed twice
         # (for `n > 0` and for the output), half the time of the query at 10k practices.
-        f"c AS MATERIALIZED (SELECT b.dimension, b.value, {count} AS n "
-        f"FROM {TABLE} b, g WHERE TRUE{limited} AND b.dimension = ANY(%s)), "
+        f"c AS MATERIALIZED ({' UNION ALL '.join(c_parts)}), "
         f"labels (dimension, value, key, label) AS ({labels}) "
         f"SELECT c.dimension, c.value, c.n, COALESCE(l.key, c.value), "
         f"COALESCE(l.label, c.value) FROM c LEFT JOIN labels l "
