@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import django_filters
 from django.http import QueryDict
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,15 @@ def without_blank_values(data) -> QueryDict:
         values = [values] if isinstance(values, str) else list(values)
         cleaned.setlist(name, [value for value in values if str(value).strip()])
     return cleaned
+
+
+class _SharedFields(dict):
+    """A filter form's fields, given as they are to each form of its class rather than
+    deep-copied (a tenth of the list's Python time with its 249 countries): the filters'
+    forms only validate, they are never rendered nor have a field changed."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
 
 
 class PracticeFilter(django_filters.FilterSet):
@@ -54,14 +64,20 @@ class PracticeFilter(django_filters.FilterSet):
     def get_form_class(self):
         """The form of the filters, made once per language and list of dimensions: making
         it (fourteen fields, the 249 choices of the countries) was a tenth of the list's
-        time. Its fields hold nothing of a request; each form works on copies of them."""
+        time. Its fields hold nothing of a request, and its forms share them (_SharedFields),
+        the countries' choices read once."""
         # Keyed by the dimensions' ids: the entry holds them, so no other object takes one.
         key = (get_language(), tuple(map(id, dimensions.DIMENSIONS)))
         found = _FORM_CLASSES.get(key)
         if found is None:
             if len(_FORM_CLASSES) > 64:  # dimensions replaced by tests, again and again
                 _FORM_CLASSES.clear()
-            found = _FORM_CLASSES[key] = (tuple(dimensions.DIMENSIONS), super().get_form_class())
+            form_class = super().get_form_class()
+            for field in form_class.base_fields.values():
+                if isinstance(getattr(field, "choices", None), CallableChoiceIterator):
+                    field.choices = list(field.choices)  # the class is this language's
+            form_class.base_fields = _SharedFields(form_class.base_fields)
+            found = _FORM_CLASSES[key] = (tuple(dimensions.DIMENSIONS), form_class)
         return found[1]
 
     @property
