@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from practices.models import Practice, PracticeTranslation
 from practices.names import is_translated, localised, localised_sql
-from search.filter_fields import AnyValuesFilter, KeysFilter, YearsFilter
+from search.filter_fields import AnyValuesFilter, KeysFilter, KnownValuesFilter, YearsFilter
 
 
 def _text(expression) -> Cast:
@@ -115,9 +115,7 @@ class Dimension:
             # (search/filters.py), not by each request's filters (a QuerySet each, 7 a page).
             return KeysFilter(queryset=self._records, to_field_name=self.key, **common)
         if self.key_field.choices:
-            return django_filters.MultipleChoiceFilter(
-                choices=lambda: list(self.choice_labels().items()), **common
-            )
+            return KnownValuesFilter(choices=lambda: list(self.choice_labels().items()), **common)
         return AnyValuesFilter(**common)
 
     def _records(self, request=None) -> QuerySet:

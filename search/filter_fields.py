@@ -5,11 +5,13 @@ matches nothing, never a database error."""
 from __future__ import annotations
 
 import unicodedata
+from functools import cached_property
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.utils.choices import flatten_choices
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
 
@@ -21,6 +23,19 @@ class AnyValuesField(forms.MultipleChoiceField):
         # No city holds a control character (NUL cannot even be stored in PostgreSQL's
         # text, and XML 1.0 refuses most of them in the feed's title).
         return len(value) <= 100 and not any(unicodedata.category(c) == "Cc" for c in value)
+
+
+class KnownValuesField(django_filters.fields.MultipleChoiceField):
+    """Values among fixed choices (countries, languages), found in a set of their keys
+    rather than by a walk through the 249 countries' choices, normalised again at each
+    visitor's request."""
+
+    @cached_property
+    def _keys(self) -> frozenset[str]:
+        return frozenset(str(key) for key, _label in flatten_choices(list(self.choices)))
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self._keys
 
 
 class YearsField(forms.MultipleChoiceField):
@@ -101,6 +116,10 @@ class KeysField(forms.ModelMultipleChoiceField):
 
 class KeysFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = KeysField
+
+
+class KnownValuesFilter(django_filters.MultipleChoiceFilter):
+    field_class = KnownValuesField
 
 
 class AnyValuesFilter(django_filters.MultipleChoiceFilter):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import django_filters
 from django.http import QueryDict
-from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -64,8 +63,7 @@ class PracticeFilter(django_filters.FilterSet):
     def get_form_class(self):
         """The form of the filters, made once per language and list of dimensions: making
         it (fourteen fields, the 249 choices of the countries) was a tenth of the list's
-        time. Its fields hold nothing of a request, and its forms share them (_SharedFields),
-        the countries' choices read once."""
+        time. Its fields hold nothing of a request, and its forms share them (_SharedFields)."""
         # Keyed by the dimensions' ids: the entry holds them, so no other object takes one.
         key = (get_language(), tuple(map(id, dimensions.DIMENSIONS)))
         found = _FORM_CLASSES.get(key)
@@ -73,9 +71,6 @@ class PracticeFilter(django_filters.FilterSet):
             if len(_FORM_CLASSES) > 64:  # dimensions replaced by tests, again and again
                 _FORM_CLASSES.clear()
             form_class = super().get_form_class()
-            for field in form_class.base_fields.values():
-                if isinstance(getattr(field, "choices", None), CallableChoiceIterator):
-                    field.choices = list(field.choices)  # the class is this language's
             form_class.base_fields = _SharedFields(form_class.base_fields)
             found = _FORM_CLASSES[key] = (tuple(dimensions.DIMENSIONS), form_class)
         return found[1]
