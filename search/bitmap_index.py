@@ -438,13 +438,6 @@ def refresh_practices(ids: Iterable[int]) -> None:
         chosen_ids = RawSQL("SELECT unnest(%s::bigint[])", [ids])
         published = _published(Q(pk__in=chosen_ids))
         values = _ids_by_value(published)
-        # The stored common words and phrases these practices contain (search/word_bits.py).
-        published_ids = list(published.values_list("pk", flat=True))
-        for practice_id, dimension, word in [
-            *word_bits.word_pairs(cursor, TABLE, published_ids),
-            *word_bits.phrase_pairs(cursor, TABLE, published_ids),
-        ]:
-            values[(dimension, word)].append(practice_id)
         cursor.execute(f"SELECT dimension, value FROM {TABLE}")
         missing = set(values) - set(cursor.fetchall())
         _execute_pages(
@@ -453,22 +446,29 @@ def refresh_practices(ids: Iterable[int]) -> None:
             "(%s, %s, repeat('0', %s)::bit varying, 2147483647)",
             [(dimension, value, length) for dimension, value in missing],
         )
-        _execute_pages(
-            cursor,
+        update = (
             f"UPDATE {TABLE} t SET bits = overlay(t.bits placing {part} | v.more "
             f"from {start} for {size}), n = t.n + bit_count(v.more & ~{part}) "
             f"FROM (VALUES {{values}}) AS v (dimension, value, more) "
-            f"WHERE t.dimension = v.dimension AND t.value = v.value",
-            "(%s, %s, %s::bit varying)",
-            _hex_rows(values, first, last - first + 1),
+            f"WHERE t.dimension = v.dimension AND t.value = v.value"
         )
+        hex_row = "(%s, %s, %s::bit varying)"
+        _execute_pages(cursor, update, hex_row, _hex_rows(values.items(), first, last - first + 1))
+        # The stored common words and phrases these practices contain (search/word_bits.py),
+        # always stored already, read a page at a time on a cursor of their own as they are
+        # written: 1,000 practices hold some 360,000 of them.
+        published_ids = list(published.values_list("pk", flat=True))
+        for found in (word_bits.practices_by_word, word_bits.practices_by_phrase):
+            with connection.cursor() as reader:
+                rows = found(reader, TABLE, published_ids)
+                _execute_pages(cursor, update, hex_row, _hex_rows(rows, first, last - first + 1))
 
 
-def _hex_rows(values: dict[tuple[str, str], list[int]], first: int, size: int):
-    """(dimension, value, bits in hex) of each value's bitmap of `size` bytes from byte
-    `first`, made as the pages are written: all at once, 10,000 practices spread over
-    100,000 ids make 5,000 bitmaps of 13 kB and their 26 kB of hex."""
-    for (dimension, value), ids in values.items():
+def _hex_rows(values: Iterable[tuple[tuple[str, str], list[int]]], first: int, size: int):
+    """(dimension, value, bits in hex) of each ((dimension, value), ids)'s bitmap of `size`
+    bytes from byte `first`, made as the pages are written: all at once, 10,000 practices
+    spread over 100,000 ids make 5,000 bitmaps of 13 kB and their 26 kB of hex."""
+    for (dimension, value), ids in values:
         bits = bytearray(size)
         for practice_id in ids:
             bits[(practice_id >> 3) - first] |= 0x80 >> (practice_id & 7)

@@ -22,6 +22,7 @@ holds no word yet (before its first rebuild).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,6 +45,8 @@ MAX_PHRASES = 5_000
 # once (an import) drops the stored phrases instead, which the GIN index then answers,
 # exactly and as slowly as before, until the next rebuild (refresh_all()).
 MAX_PHRASE_REFRESH = 1_000
+#: Rows of words or phrases with their practices fetched at a time by a refresh.
+FETCHED = 200
 
 
 # -- the query's formula -------------------------------------------------------------------
@@ -239,17 +242,25 @@ def write_common_words(cursor, table: str, everything: str, published: int) -> N
     )
 
 
-def word_pairs(cursor, table: str, practice_ids: list[int]) -> list[tuple[int, str, str]]:
-    """(practice id, LEXEMES, word) of the stored words these practices contain."""
+def practices_by_word(cursor, table: str, practice_ids: list[int]) -> Iterator[tuple]:
+    """((LEXEMES, word), ids) of each stored word these practices contain, with the ids
+    of those that do, grouped by PostgreSQL and fetched a page at a time: a (practice,
+    word) pair each was 120,000 Python tuples for 1,000 practices."""
     if not practice_ids:
-        return []
+        return
     cursor.execute(
-        "SELECT s.practice_id, w.word FROM practices_practicesearch s, "
+        "SELECT w.word, array_agg(s.practice_id) FROM practices_practicesearch s, "
         "unnest(tsvector_to_array(s.vector)) AS w (word) WHERE s.practice_id = ANY(%s) "
-        f"AND w.word IN (SELECT value FROM {table} WHERE dimension = %s)",
+        f"AND w.word IN (SELECT value FROM {table} WHERE dimension = %s) GROUP BY w.word",
         [practice_ids, LEXEMES],
     )
-    return [(practice_id, LEXEMES, word) for practice_id, word in cursor.fetchall()]
+    yield from _pages(cursor, LEXEMES)
+
+
+def _pages(cursor, dimension: str) -> Iterator[tuple]:
+    while rows := cursor.fetchmany(FETCHED):
+        for value, ids in rows:
+            yield (dimension, value), ids
 
 
 # -- phrases ----------------------------------------------------------------------------------
@@ -355,14 +366,15 @@ def write_common_phrases(cursor, table: str, length: int, published: int) -> Non
     cursor.execute(sql, [LEXEMES, chosen, PHRASES, length, length])
 
 
-def phrase_pairs(cursor, table: str, practice_ids: list[int]) -> list[tuple[int, str, str]]:
-    """(practice id, PHRASES, phrase) of the stored phrases these published practices
-    contain; beyond MAX_PHRASE_REFRESH of them, none, and no phrase is stored any more."""
+def practices_by_phrase(cursor, table: str, practice_ids: list[int]) -> Iterator[tuple]:
+    """((PHRASES, phrase), ids) of each stored phrase these published practices contain,
+    with the ids of those that do, a page at a time; beyond MAX_PHRASE_REFRESH of them,
+    none, and no phrase is stored any more."""
     if not practice_ids or not settings.SEARCH_PHRASE_BITS:
-        return []
+        return
     if len(practice_ids) > MAX_PHRASE_REFRESH:
         cursor.execute(f"DELETE FROM {table} WHERE dimension = %s", [PHRASES])
-        return []
+        return
     # The phrases of these practices' keys only, then those stored: a save reads no more.
     cursor.execute(
         f"WITH words AS MATERIALIZED ({_words_sql(table)}), "
@@ -370,8 +382,8 @@ def phrase_pairs(cursor, table: str, practice_ids: list[int]) -> list[tuple[int,
         f"quote_literal(b.word) AS phrase FROM ({_pairs_sql('s.practice_id = ANY(%s)')}) f "
         f"JOIN words a ON a.number = f.key / {WORDS_KEY} "
         f"JOIN words b ON b.number = mod(f.key, {WORDS_KEY})) "
-        "SELECT practice_id, phrase FROM found "
-        f"WHERE phrase IN (SELECT value FROM {table} WHERE dimension = %s)",
+        "SELECT phrase, array_agg(practice_id) FROM found "
+        f"WHERE phrase IN (SELECT value FROM {table} WHERE dimension = %s) GROUP BY phrase",
         [LEXEMES, practice_ids, PHRASES],
     )
-    return [(practice_id, PHRASES, phrase) for practice_id, phrase in cursor.fetchall()]
+    yield from _pages(cursor, PHRASES)
