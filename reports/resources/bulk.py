@@ -235,6 +235,7 @@ class BulkPracticeImport:
         self.pending: dict[type, tuple[tuple, list]] = {}
         self.row_results: dict[int, RowResult] = {}
         self.text_vectors: fulltext.TextVectors | None = None
+        self.refused_rows = False
 
     def import_data(self, *args, **kwargs):
         try:
@@ -251,6 +252,7 @@ class BulkPracticeImport:
         self.saved: dict[str, list[Practice]] = {"+": [], "~": []}
         self.pending = {}
         self.row_results = {}
+        self.refused_rows = False
 
     def after_import_row(self, row, row_result, **kwargs):
         super().after_import_row(row, row_result, **kwargs)
@@ -342,6 +344,7 @@ class BulkPracticeImport:
             lambda practices: Practice.objects.bulk_create(practices, batch_size=batch_size),
             result,
         )
+        self._write_linked()
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if dry_run and not using_transactions:
@@ -360,6 +363,17 @@ class BulkPracticeImport:
             lambda practices: update_in_bulk(practices, fields, batch_size),
             result,
         )
+        if not self.create_instances:  # new practices waiting for their ids wait for them
+            self._write_linked()
+
+    def _write_linked(self) -> None:
+        """The links, roles and indicators of the new practices saved so far, and the
+        translations of the rows imported so far, written a batch at a time: held to the
+        end, the translations' texts (~25 MB for 10,000 practices) were the most an import
+        held after its rows. Not after a refused row: after_import writes nothing then."""
+        if not self.refused_rows:
+            self.flush()
+            self.write_translations()
 
     def _bulk_save(self, practices: list[Practice], save, result) -> None:
         """Save a batch in one statement; when the database refuses it, save it again one
@@ -376,6 +390,7 @@ class BulkPracticeImport:
                     with transaction.atomic():
                         save([practice])
                 except DatabaseError as error:
+                    self.refused_rows = True
                     number, row = practice._import_row
                     row_result = self.row_results[number]
                     row_result.import_type = RowResult.IMPORT_TYPE_ERROR

@@ -248,6 +248,8 @@ class TranslatedColumns:
                 default_user=user,
                 default_change_reason=reason,
             )
+        for practice in self.translated:
+            del practice._import_translations  # written: its texts are let go of
         self.translated = []
 
 

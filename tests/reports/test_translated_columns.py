@@ -290,3 +290,31 @@ def test_translations_are_written_in_bulk_whatever_the_number_of_rows(
     assert (
         run_import("practices", translated_file(50, title="Encore"), "p.csv", False).unchanged == 50
     )
+
+
+def test_translations_written_chunk_by_chunk_land_on_their_practices_and_indicators(
+    reference, coordinator, monkeypatch
+):
+    """Each chunk's links and translations are written with it, before the next chunk's
+    rows are read; new and updated practices mixed in a chunk keep theirs apart."""
+    from reports.resources.practices import PracticeResource
+
+    monkeypatch.setattr(PracticeResource._meta, "batch_size", 3)
+    assert run_import("practices", translated_file(11), "p.csv", dry_run=False).new == 11
+    Practice.objects.filter(slug__in=[f"practice-{n}" for n in range(1, 11, 2)]).delete()
+    # Even rows updated (a new title), odd rows new, in chunks of three of each kind: the
+    # chunk of updates is saved while new practices wait for theirs.
+    report = run_import(
+        "practices", translated_file(11, title="Autre"), "p.csv", dry_run=False, user=coordinator
+    )
+    assert (report.new, report.updated) == (5, 6)
+    for n in range(11):
+        practice = Practice.objects.get(slug=f"practice-{n}")
+        translation = practice.translations.get(language="fr")
+        (indicator,) = practice.indicators.all()
+        assert translation.title == f"Autre {n}"
+        assert translation.indicator_labels == {str(indicator.pk): "Personnes formées"}
+        assert {theme.slug for theme in practice.themes.all()} == {
+            "intercultural-dialogue",
+            "social-inclusion",
+        }
