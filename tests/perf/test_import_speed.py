@@ -7,6 +7,7 @@ import pytest
 from perf import import_bench
 from practices.models import Practice
 from reports.imports import run_import
+from tests.conftest import make_practice
 from tests.spreadsheet_helpers import import_queries, practices_file
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +73,6 @@ def test_the_import_bench_imports_half_updates_half_new_and_leaves_the_data_as_t
         )
         assert result["statements"] > 0 and result["peak_rss_mb"] > 0
     assert sorted(Practice.objects.values_list("slug", "title")) == before
+    # The ids are as they were too: the next practice takes the one after the last.
+    last = Practice.objects.order_by("-id").first()
+    assert make_practice(last.organisation, "Next").pk == last.pk + 1
