@@ -30,7 +30,7 @@ from django.utils.text import slugify
 from demo.loader import load_taxonomies
 from events.calendar import store_texts
 from events.models import Event, EventCalendarText, ParticipantCount
-from perf.rows import insert_rows, next_id, reset_sequences
+from perf.rows import insert_rows, next_id, reset_all_sequences, reset_sequences
 from perf.vocabulary import CITIES, COUNTRIES, RARE, TITLE_WORDS, TextMaker, weighted, zipf
 from practices.models import (
     Practice,
@@ -442,5 +442,6 @@ def clear(prefix: str = PREFIX) -> int:
             cursor.execute(statement)
             if statement.startswith(f"DELETE FROM {practice_table} "):
                 deleted = cursor.rowcount
+        reset_all_sequences()  # the next rows take the ids these had
         index.refresh_all()
     return deleted

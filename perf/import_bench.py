@@ -24,14 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import AutoField
 from django.test.utils import override_settings
 
 from perf import benchdata
-from perf.rows import reset_sequences
+from perf.rows import reset_all_sequences
 from practices.models import Practice
 from reports.exports import csv_lines, database_csv, rows
 from reports.resources.practices import PracticeResource
@@ -102,16 +100,8 @@ def child(path: str, dry_run: bool) -> dict:
         except Exception as error:  # noqa: BLE001 - reported, never fatal to the run
             return {"status": f"error: {error}"}
         finally:
-            # The sequences are not rolled back: each run's new practices took ids past the
-            # last run's, and their facet bitmaps (one bit per id) grew longer run after
-            # run (160,000 bits for 10,000 practices after fifteen runs).
-            reset_sequences(
-                [
-                    model._meta.db_table
-                    for model in apps.get_models()
-                    if isinstance(model._meta.pk, AutoField) and model._meta.pk.column == "id"
-                ]
-            )
+            # Sequences are not rolled back: each run took ids past the last run's.
+            reset_all_sequences()
     return {
         "status": "ok",
         "summary": summary.getvalue().strip(),

@@ -11,7 +11,9 @@ import io
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from django.apps import apps
 from django.db import connection
+from django.db.models import AutoField
 
 BATCH = 5_000
 
@@ -86,3 +88,16 @@ def reset_sequences(tables: list[str]) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
             )
+
+
+def reset_all_sequences() -> None:
+    """Every model's id sequence set back to its table's largest id, after rows were
+    rolled back or deleted: new practices then take the ids they would on the bench data,
+    and the facet bitmaps (one bit per id) keep their length run after run."""
+    reset_sequences(
+        [
+            model._meta.db_table
+            for model in apps.get_models()
+            if isinstance(model._meta.pk, AutoField) and model._meta.pk.column == "id"
+        ]
+    )

@@ -9,6 +9,7 @@ from events.models import Event
 from perf import benchdata
 from practices.models import Practice, PracticeTranslation, Status, Theme
 from stakeholders.models import Stakeholder
+from tests.conftest import ON_POSTGRES
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,20 @@ def test_clear_deletes_bench_data_and_keeps_other_practices(asticude):
     assert not Event.objects.filter(slug__startswith="bench-").exists()
     assert not Stakeholder.objects.filter(slug__startswith="bench-").exists()
     assert Stakeholder.objects.filter(pk=asticude.pk).exists()
+
+
+if ON_POSTGRES:  # SQLite never gives an id twice (AUTOINCREMENT), nor has bitmaps to keep short
+
+    def test_after_a_clear_new_practices_take_the_ids_after_the_remaining_ones(asticude):
+        real = Practice.objects.create(
+            title="Real", slug="real", summary="s", country="MA", organisation=asticude
+        )
+        run("--practices", "20")
+        run("--practices", "0", "--clear")
+        after = Practice.objects.create(
+            title="After", slug="after", summary="s", country="MA", organisation=asticude
+        )
+        assert after.pk == real.pk + 1
 
 
 def test_new_bench_rows_can_be_followed_by_ordinary_inserts(asticude):
