@@ -64,23 +64,23 @@ class KeysField(forms.ModelMultipleChoiceField):
         for them all; compiling those cost twice the query itself (0.35 ms of each filter
         of the list), so a field over a whole table reads it by a statement written from
         the model's table and columns."""
-        if self.queryset.query.has_filters():
-            self._check_keys(value)
-            return super()._check_values(value)
         model = self.queryset.model
         field = model._meta.get_field(self.to_field_name or "pk")
-        keys = self._check_keys(value)
+        keys = self._check_keys(field, value)
+        if self.queryset.query.has_filters():
+            return super()._check_values(value)
+        db = self.queryset.db
+        quote = connections[db].ops.quote_name
         fields = model._meta.concrete_fields
-        quote = connections[self.queryset.db].ops.quote_name
         sql = (
             f"SELECT {', '.join(quote(f.column) for f in fields)} "  # noqa: S608 - names from _meta
             f"FROM {quote(model._meta.db_table)} WHERE {quote(field.column)} "
             f"IN ({', '.join(['%s'] * len(keys))}) ORDER BY {quote(model._meta.pk.column)}"
         )
         names = [f.attname for f in fields]
-        with connections[self.queryset.db].cursor() as cursor:
+        with connections[db].cursor() as cursor:
             cursor.execute(sql, [field.get_db_prep_value(key, cursor.db) for key in keys])
-            records = [model.from_db(self.queryset.db, names, row) for row in cursor.fetchall()]
+            records = [model.from_db(db, names, row) for row in cursor.fetchall()]
         found = {str(getattr(record, field.attname)) for record in records}
         for key in value:
             if str(key) not in found:
@@ -91,9 +91,8 @@ class KeysField(forms.ModelMultipleChoiceField):
                 )
         return records
 
-    def _check_keys(self, value) -> set:
+    def _check_keys(self, field, value) -> set:
         """The keys as the model field holds them; a key it refuses is an invalid choice."""
-        field = self.queryset.model._meta.get_field(self.to_field_name or "pk")
         keys = set()
         for key in value:
             self.validate_no_null_characters(key)
