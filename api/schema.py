@@ -5,6 +5,7 @@ here without an edit."""
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -62,3 +63,11 @@ def _dimension_parameter(dimension: dimensions.Dimension) -> OpenApiParameter:
 def practice_filter_parameters() -> list[OpenApiParameter]:
     """The practice list's filters: the public list's, one per dimension, and `q`."""
     return [SEARCH, *(_dimension_parameter(d) for d in dimensions.DIMENSIONS)]
+
+
+class PracticeListSchema(AutoSchema):
+    """The practice list's parameters, read from the dimensions when the schema is made:
+    made when the views were imported, they kept the dimensions of that moment."""
+
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), *practice_filter_parameters(), FACETS, LANG]

@@ -14,7 +14,7 @@ from api.base import ObjectView, ReadOnlyView
 from api.errors import BadParameters
 from api.pagination import BySlug, NewestFirst
 from api.records import attach_records
-from api.schema import FACETS, LANG, practice_filter_parameters
+from api.schema import LANG, PracticeListSchema
 from events.models import Event, EventSeries
 from practices.models import (
     GcmObjective,
@@ -68,11 +68,11 @@ def facets_data(filterset: PracticeFilter) -> tuple[dict, int]:
     return shown, total or 0
 
 
-@extend_schema_view(get=extend_schema(parameters=[*practice_filter_parameters(), FACETS, LANG]))
 class PracticeList(ReadOnlyView, generics.ListAPIView):
     """Published practices, newest first, filtered as the public practice list
     (/en/practices/): the same parameters give the same practices."""
 
+    schema = PracticeListSchema()
     serializer_class = s.PracticeSerializer
     pagination_class = NewestFirst
 
