@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.apps import apps
+from django.core.management.color import no_style
 from django.db import connection
-from django.db.models import AutoField
 
 BATCH = 5_000
 
@@ -91,13 +91,10 @@ def reset_sequences(tables: list[str]) -> None:
 
 
 def reset_all_sequences() -> None:
-    """Every model's id sequence set back to its table's largest id, after rows were
-    rolled back or deleted: new practices then take the ids they would on the bench data,
-    and the facet bitmaps (one bit per id) keep their length run after run."""
-    reset_sequences(
-        [
-            model._meta.db_table
-            for model in apps.get_models()
-            if isinstance(model._meta.pk, AutoField) and model._meta.pk.column == "id"
-        ]
-    )
+    """Every model's id sequence set back to its table's largest id (Django's own
+    `sqlsequencereset` statements), after rows were rolled back or deleted: new practices
+    then take the ids they would on the bench data, and the facet bitmaps (one bit per id)
+    keep their length run after run."""
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)
