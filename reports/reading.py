@@ -12,7 +12,6 @@ import codecs
 import csv
 import io
 import itertools
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
@@ -180,10 +179,6 @@ def _read_csv_text(text: str) -> Sheet:
 DECODE_CHUNK = 1 << 20
 
 
-#: A line as io.StringIO(text, newline="") splits them: ended by \n, \r\n or \r.
-LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
-
-
 def _utf8_lines(file: BinaryIO):
     """The lines of a UTF-8 file, as io.StringIO(text, newline="") gives them, read and
     decoded a chunk at a time. A chunk is cut after a newline byte, which is never part
@@ -212,8 +207,8 @@ def _utf8_lines(file: BinaryIO):
                 % {"position": offset + error.start}
             ) from None
         del piece
-        for line in LINE.finditer(text):
-            yield line.group()
+        # io.StringIO splits in C, and only a chunk's text at a time is held (UCS-4).
+        yield from io.StringIO(text, newline="")
         offset += cut
         if not block:
             return
@@ -228,7 +223,7 @@ def _read_csv_lines(lines) -> Sheet:
     _check_column_count(header.count(delimiter) + 1)
     reader = csv.reader(itertools.chain([header], lines), delimiter=delimiter)
     try:
-        return _sheet(reader)
+        return _sheet(reader, typed=False)
     except csv.Error as error:
         raise ImportFileError(
             _("The CSV file is malformed: %(error)s.") % {"error": error}
@@ -301,12 +296,14 @@ def _cell(value):
     return str(value)
 
 
-def _sheet(rows) -> Sheet:
+def _sheet(rows, typed: bool = True) -> Sheet:
+    """The sheet of these rows: cells a spreadsheet typed go through _cell(); a CSV's are
+    all texts already, and its reader's lists are the rows' own."""
     iterator = iter(rows)
     headers = None
     data, numbers = [], []
     for number, row in enumerate(iterator, start=1):
-        cells = [_cell(value) for value in row]
+        cells = [_cell(value) for value in row] if typed else row
         if headers is None:
             headers = [str(cell).strip() for cell in cells]
             while headers and headers[-1] == "":
@@ -316,7 +313,8 @@ def _sheet(rows) -> Sheet:
         if not any(str(cell).strip() for cell in cells):
             continue  # blank line
         _check_row_count(len(data) + 1)
-        cells = (cells + [""] * len(headers))[: len(headers)]
+        if len(cells) != len(headers):
+            cells = (cells + [""] * len(headers))[: len(headers)]
         data.append(cells)
         numbers.append(number)
     if not headers:
