@@ -33,7 +33,7 @@ COMMON_SHARE = 0.02  # below it, the GIN index answers a word in a few milliseco
 MAX_WORDS = 400
 MAX_LENGTH = 255  # the table's value column
 # The pairs worth a bitmap are chosen from a sample of this many published practices: the
-# pairs of one practice take about a millisecond to find, and the choice only decides
+# pairs of one practice take about half a millisecond to find, and the choice only decides
 # which pairs are fast, never what a search finds. Every chosen pair's bitmap is exact.
 PHRASE_SAMPLE = 2_000
 # A phrase of two common words the GIN index must check in every practice holding both
@@ -41,7 +41,7 @@ PHRASE_SAMPLE = 2_000
 # (in 2.5% of them) took 300-600 ms. So every pair in COMMON_SHARE of the sample is kept,
 # up to MAX_PHRASES (3,700 in the bench's texts, made of few words).
 MAX_PHRASES = 5_000
-# Finding the pairs of a practice takes 1-3 ms: a change to more published practices at
+# Finding the pairs of a practice takes 0.5-1 ms: a change to more published practices at
 # once (an import) drops the stored phrases instead, which the GIN index then answers,
 # exactly and as slowly as before, until the next rebuild (refresh_all()).
 MAX_PHRASE_REFRESH = 1_000
@@ -265,82 +265,73 @@ def _pages(cursor, dimension: str) -> Iterator[tuple]:
 
 # -- phrases ----------------------------------------------------------------------------------
 
-# The pairs of adjacent stored words of each practice in {practices}: a lexeme at position
-# p and another at p + 1 of the same vector is what <-> matches (a vector joins its parts
-# with their positions shifted, as tsvector || does, so the last word of a title and the
-# first of the summary are one apart for PostgreSQL too, and so they are here). Several
-# lexemes at one position (positions stop at 16,383) are each paired. A pair is numbered
-# by its words' numbers (key = first * WORDS_KEY + second), cheaper to join and group than
-# its text; words are numbered in their order.
+# The pairs of adjacent stored words of a practice: a lexeme at position p and another at
+# p + 1 of its vector is what <-> matches (a vector joins its parts with their positions
+# shifted, as tsvector || does, so the last word of a title and the first of the summary
+# are one apart for PostgreSQL too, and so they are here). Several lexemes at one position
+# (positions stop at 16,383) are each paired. A pair is numbered by its words' places in
+# the stored words sorted (key = first * WORDS_KEY + second, from 1), cheaper to join and
+# group than its text. nador_phrase_keys() (migration search 0005) finds a vector's keys,
+# each once.
 WORDS_KEY = 1_024  # more than MAX_WORDS
-NUMBERED_WORDS = (
-    "SELECT value AS word, (row_number() OVER (ORDER BY value))::int AS number "
-    "FROM {table} WHERE dimension = %s"
+KEYS_OF_PRACTICES = (
+    "SELECT s.practice_id, unnest(nador_phrase_keys(s.vector, %s::text[], {size})) AS key "
+    "FROM practices_practicesearch s JOIN practices_practice p ON p.id = s.practice_id "
+    "WHERE p.status = 'published' AND {practices}"
 )
-PAIRS_OF_PRACTICES = """
-SELECT s.practice_id, x.key
-FROM practices_practicesearch s JOIN practices_practice p ON p.id = s.practice_id,
-LATERAL (
-    WITH c AS (
-        SELECT w.number, n.position
-        FROM unnest(s.vector) u JOIN words w ON w.word = u.lexeme, unnest(u.positions) n (position)
-    )
-    SELECT DISTINCT a.number * {key} + b.number AS key
-    FROM c a JOIN c b ON b.position = a.position + 1
-) x
-WHERE p.status = 'published' AND {practices}
-"""
-# The phrase of each key, as a tsquery's text (stored words hold no backslash, so
-# quote_literal() is the tsquery's quoting): every pair of stored words, 160,000 at most.
-PHRASES_OF_KEYS = (
-    "SELECT a.number * {size} + b.number AS key, "
-    "quote_literal(a.word) || ' <-> ' || quote_literal(b.word) AS phrase FROM words a, words b"
+# The phrase of a key, as a tsquery's text (stored words hold no backslash, so
+# quote_literal() is _quoted()): the words' array is the statement's parameter.
+PHRASE_OF_KEY = (
+    "quote_literal((%s::text[])[{key} / {size}]) || ' <-> ' "
+    "|| quote_literal((%s::text[])[mod({key}, {size})])"
 )
 
 # The bitmap of each chosen phrase, built in the database 64 bits at a time as
 # practice_search_bits() builds a word's (migration search 0003): the pairs are
 # aggregated by key and 64-bit word, which PostgreSQL spills to disk beyond work_mem, so
-# memory stays flat whatever the practices; a phrase longer than the value column is
-# left to the GIN index. %s: the words' dimension, the chosen keys, the phrases'
-# dimension, the length twice.
+# memory stays flat whatever the practices. %s: the words, the chosen keys, the phrases'
+# dimension, the length, the chosen keys and their phrases, the length.
 PHRASE_BITS_SQL = """
-WITH words AS MATERIALIZED ({words}),
-chosen AS MATERIALIZED (SELECT DISTINCT unnest(%s::int[]) AS key),
-found AS (
+WITH found AS (
     SELECT f.key, f.practice_id / 64 AS word,
         bit_or(1::bigint << (63 - mod(f.practice_id, 64))::int) AS b
-    FROM ({pairs}) f WHERE f.key IN (SELECT key FROM chosen) GROUP BY 1, 2
+    FROM ({keys}) f WHERE f.key = ANY(%s::int[]) GROUP BY 1, 2
 )
 INSERT INTO {table} (dimension, value, bits, rank)
-SELECT %s, p.phrase, substring(('x' || string_agg(lpad(to_hex(COALESCE(m.b, 0)), 16, '0'), ''
+SELECT %s, c.phrase, substring(('x' || string_agg(lpad(to_hex(COALESCE(m.b, 0)), 16, '0'), ''
     ORDER BY n))::bit varying from 1 for %s), 0
-FROM chosen c JOIN ({phrases}) p ON p.key = c.key AND length(p.phrase) <= {max_length}
+FROM unnest(%s::int[], %s::text[]) AS c (key, phrase)
 CROSS JOIN generate_series(0, (%s + 63) / 64 - 1) n
 LEFT JOIN found m ON m.key = c.key AND m.word = n
-GROUP BY c.key, p.phrase
+GROUP BY c.key, c.phrase
 """
 
 
-def _pairs_sql(practices: str) -> str:
-    return PAIRS_OF_PRACTICES.format(key=WORDS_KEY, practices=practices)
+def _keys_sql(practices: str) -> str:
+    return KEYS_OF_PRACTICES.format(size=WORDS_KEY, practices=practices)
 
 
-def _words_sql(table: str) -> str:
-    return NUMBERED_WORDS.format(table=table)
+def stored_words(cursor, table: str) -> list[str]:
+    """The stored words in their order: the numbers of a key's words are their places."""
+    cursor.execute(f"SELECT value FROM {table} WHERE dimension = %s ORDER BY value", [LEXEMES])
+    return [word for (word,) in cursor.fetchall()]
 
 
-def _phrases_sql() -> str:
-    return PHRASES_OF_KEYS.format(size=WORDS_KEY)
+def phrase_of(words: list[str], key: int) -> str:
+    """The stored value of a key's phrase."""
+    return Phrase(words[key // WORDS_KEY - 1], words[key % WORDS_KEY - 1]).text
 
 
 def write_common_phrases(cursor, table: str, length: int, published: int) -> None:
     """Replace the stored phrases (none when settings.SEARCH_PHRASE_BITS is off): the
     pairs of stored words in at least COMMON_SHARE of a sample of the published practices
     (every practice up to PHRASE_SAMPLE), the MAX_PHRASES most frequent, each with its
-    exact bitmap of `length` bits. Call after write_common_words()."""
+    exact bitmap of `length` bits; a phrase longer than the value column is left to the
+    GIN index. Call after write_common_words()."""
     cursor.execute(f"DELETE FROM {table} WHERE dimension = %s", [PHRASES])
     if not settings.SEARCH_PHRASE_BITS:
         return
+    words = stored_words(cursor, table)
     step = max(1, published // PHRASE_SAMPLE)
     cursor.execute(
         "SELECT count(*) FROM practices_practice WHERE status = 'published' AND mod(id, %s) = 0",
@@ -348,22 +339,17 @@ def write_common_phrases(cursor, table: str, length: int, published: int) -> Non
     )
     least = max(1, int(cursor.fetchone()[0] * COMMON_SHARE))
     cursor.execute(
-        f"WITH words AS MATERIALIZED ({_words_sql(table)}) "
-        f"SELECT f.key FROM ({_pairs_sql('mod(s.practice_id, %s) = 0')}) f "
+        f"SELECT f.key FROM ({_keys_sql('mod(s.practice_id, %s) = 0')}) f "
         "GROUP BY f.key HAVING count(*) >= %s ORDER BY count(*) DESC, f.key LIMIT %s",
-        [LEXEMES, step, least, MAX_PHRASES],
+        [words, step, least, MAX_PHRASES],
     )
-    chosen = [key for (key,) in cursor.fetchall()]
+    chosen = [(key, phrase_of(words, key)) for (key,) in cursor.fetchall()]
+    chosen = [(key, phrase) for key, phrase in chosen if len(phrase) <= MAX_LENGTH]
     if not chosen:
         return
-    sql = PHRASE_BITS_SQL.format(
-        words=_words_sql(table),
-        pairs=_pairs_sql("TRUE"),
-        table=table,
-        phrases=_phrases_sql(),
-        max_length=MAX_LENGTH,
-    )
-    cursor.execute(sql, [LEXEMES, chosen, PHRASES, length, length])
+    keys, phrases = [key for key, _phrase in chosen], [phrase for _key, phrase in chosen]
+    sql = PHRASE_BITS_SQL.format(keys=_keys_sql("TRUE"), table=table)
+    cursor.execute(sql, [words, keys, PHRASES, length, keys, phrases, length])
 
 
 def practices_by_phrase(cursor, table: str, practice_ids: list[int]) -> Iterator[tuple]:
@@ -375,15 +361,14 @@ def practices_by_phrase(cursor, table: str, practice_ids: list[int]) -> Iterator
     if len(practice_ids) > MAX_PHRASE_REFRESH:
         cursor.execute(f"DELETE FROM {table} WHERE dimension = %s", [PHRASES])
         return
-    # The phrases of these practices' keys only, then those stored: a save reads no more.
+    # Grouped by key (a number), then only the stored phrases of the keys: a save reads no more.
+    words = stored_words(cursor, table)
+    phrase = PHRASE_OF_KEY.format(key="k.key", size=WORDS_KEY)
     cursor.execute(
-        f"WITH words AS MATERIALIZED ({_words_sql(table)}), "
-        f"found AS (SELECT f.practice_id, quote_literal(a.word) || ' <-> ' || "
-        f"quote_literal(b.word) AS phrase FROM ({_pairs_sql('s.practice_id = ANY(%s)')}) f "
-        f"JOIN words a ON a.number = f.key / {WORDS_KEY} "
-        f"JOIN words b ON b.number = mod(f.key, {WORDS_KEY})) "
-        "SELECT phrase, array_agg(practice_id) FROM found "
-        f"WHERE phrase IN (SELECT value FROM {table} WHERE dimension = %s) GROUP BY phrase",
-        [LEXEMES, practice_ids, PHRASES],
+        f"SELECT g.phrase, g.ids FROM (SELECT {phrase} AS phrase, k.ids FROM "
+        f"(SELECT f.key, array_agg(f.practice_id) AS ids "
+        f"FROM ({_keys_sql('s.practice_id = ANY(%s)')}) f GROUP BY f.key) k) g "
+        f"WHERE g.phrase IN (SELECT value FROM {table} WHERE dimension = %s)",
+        [words, words, words, practice_ids, PHRASES],
     )
     yield from _pages(cursor, PHRASES)

@@ -251,3 +251,68 @@ def test_a_pair_of_words_too_long_to_store_is_left_out_and_the_rest_kept(asticud
         assert "'local' <-> 'communiti'" in phrases
         assert all(len(phrase) <= word_bits.MAX_LENGTH for phrase in phrases)
         assert not any("xxxx" in phrase and "yyyy" in phrase for phrase in phrases)
+
+
+def _pairs_by_positions(cursor, practice_id: int, words: list[str]) -> set[int]:
+    """The keys of a practice's adjacent stored words, from its vector's positions in
+    Python: what nador_phrase_keys() must find."""
+    cursor.execute(
+        "SELECT u.lexeme, u.positions FROM practices_practicesearch s, unnest(s.vector) u "
+        "WHERE s.practice_id = %s",
+        [practice_id],
+    )
+    number = {word: place for place, word in enumerate(words, start=1)}
+    at: dict[int, set[int]] = {}
+    for lexeme, positions in cursor.fetchall():
+        if lexeme in number:
+            for position in positions:
+                at.setdefault(position, set()).add(number[lexeme])
+    return {
+        first * word_bits.WORDS_KEY + second
+        for position, firsts in at.items()
+        for first in firsts
+        for second in at.get(position + 1, ())
+    }
+
+
+def test_the_keys_of_a_vector_are_its_adjacent_stored_words_each_once(practices):
+    if not ON_POSTGRES:  # the keys are PostgreSQL's: the tables answer on SQLite
+        assert bitmap_index.facet_rows({}, '"local community"') is None
+        return
+    with connection.cursor() as cursor:
+        words = word_bits.stored_words(cursor, bitmap_index.TABLE)
+        checked = 0
+        for practice in practices:
+            cursor.execute(
+                "SELECT nador_phrase_keys(vector, %s::text[], %s) FROM practices_practicesearch "
+                "WHERE practice_id = %s",
+                [words, word_bits.WORDS_KEY, practice.pk],
+            )
+            keys = cursor.fetchone()[0]
+            assert len(keys) == len(set(keys))
+            assert set(keys) == _pairs_by_positions(cursor, practice.pk, words)
+            checked += bool(keys)
+        assert checked >= 6
+        # Positions stop at 16,383: each word there follows the word at 16,382.
+        cursor.execute(
+            "SELECT nador_phrase_keys('a:16383 b:16383 c:16382 d:5'::tsvector, "
+            "ARRAY['a', 'b', 'c', 'd'], %s)",
+            [word_bits.WORDS_KEY],
+        )
+        assert sorted(cursor.fetchone()[0]) == [
+            3 * word_bits.WORDS_KEY + 1,
+            3 * word_bits.WORDS_KEY + 2,
+        ]
+
+
+def test_every_stored_phrase_holds_exactly_its_matches_after_a_rebuild_and_a_refresh(practices):
+    football = practices[4]
+    football.summary = "Sport for the local community, the local radio and migrants."
+    football.save()
+    index.refresh([football.pk, practices[1].pk])
+    _assert_counted_right('"local radio"')
+    if ON_POSTGRES:
+        phrases = _stored_phrases()
+        assert {"'local' <-> 'communiti'", "'local' <-> 'radio'"} <= phrases
+        for phrase in phrases:
+            assert _stored_titles(phrase) == _titles_matching(phrase), phrase
