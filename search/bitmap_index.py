@@ -276,16 +276,15 @@ def _expanders() -> dict:
     return {d.name: d for d in dimensions.DIMENSIONS if d.derives_options}
 
 
-def _pairs(practices) -> list[tuple[int, str, str]]:
-    """(practice id, dimension, value) of every value of these published practices."""
+def _pairs(practices) -> Iterator[tuple[int, str, str]]:
+    """(practice id, dimension, value) of every value of these published practices, read
+    PAIRS_CHUNK at a time: 10,000 practices have some 300,000 of them."""
     expanders = _expanders()
-    found = []
-    for practice_id, dimension, value in _stored_pairs(practices):
+    for practice_id, dimension, value in _stored_pairs(practices).iterator(PAIRS_CHUNK):
         if dimension in expanders:
-            found += expanders[dimension].expand(practice_id, value)
+            yield from expanders[dimension].expand(practice_id, value)
         else:
-            found.append((practice_id, dimension, value))
-    return found
+            yield practice_id, dimension, value
 
 
 def _bitmaps(practices, size: int) -> Iterator[tuple[str, str, bytearray]]:
@@ -455,13 +454,12 @@ def refresh_practices(ids: Iterable[int]) -> None:
         hex_row = "(%s, %s, %s::bit varying)"
         _execute_pages(cursor, update, hex_row, _hex_rows(values.items(), first, last - first + 1))
         # The stored common words and phrases these practices contain (search/word_bits.py),
-        # always stored already, read a page at a time on a cursor of their own as they are
-        # written: 1,000 practices hold some 360,000 of them.
+        # always stored already, read a page at a time from a cursor on the server as they
+        # are written: 1,000 practices hold some 360,000 of them.
         published_ids = list(published.values_list("pk", flat=True))
         for found in (word_bits.practices_by_word, word_bits.practices_by_phrase):
-            with connection.cursor() as reader:
-                rows = found(reader, TABLE, published_ids)
-                _execute_pages(cursor, update, hex_row, _hex_rows(rows, first, last - first + 1))
+            rows = found(cursor, TABLE, published_ids)
+            _execute_pages(cursor, update, hex_row, _hex_rows(rows, first, last - first + 1))
 
 
 def _hex_rows(values: Iterable[tuple[tuple[str, str], list[int]]], first: int, size: int):

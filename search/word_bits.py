@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 
 LEXEMES = "~word"  # never a dimension's name: dimensions are identifiers
 PHRASES = "~pair"
@@ -41,10 +42,11 @@ PHRASE_SAMPLE = 2_000
 # (in 2.5% of them) took 300-600 ms. So every pair in COMMON_SHARE of the sample is kept,
 # up to MAX_PHRASES (3,700 in the bench's texts, made of few words).
 MAX_PHRASES = 5_000
-# Finding the pairs of a practice takes 0.5-1 ms: a change to more published practices at
-# once (an import) drops the stored phrases instead, which the GIN index then answers,
-# exactly and as slowly as before, until the next rebuild (refresh_all()).
-MAX_PHRASE_REFRESH = 1_000
+# Finding the pairs of a practice takes about half a millisecond: a change to more
+# published practices at once drops the stored phrases instead, which the GIN index then
+# answers, exactly and as slowly as before, until the next rebuild (refresh_all()). An
+# import refreshes its practices this many at a time, and keeps them.
+MAX_PHRASE_REFRESH = 5_000
 #: Rows of words or phrases with their practices fetched at a time by a refresh.
 FETCHED = 200
 
@@ -248,19 +250,24 @@ def practices_by_word(cursor, table: str, practice_ids: list[int]) -> Iterator[t
     word) pair each was 120,000 Python tuples for 1,000 practices."""
     if not practice_ids:
         return
-    cursor.execute(
+    yield from _fetched(
+        LEXEMES,
         "SELECT w.word, array_agg(s.practice_id) FROM practices_practicesearch s, "
         "unnest(tsvector_to_array(s.vector)) AS w (word) WHERE s.practice_id = ANY(%s) "
         f"AND w.word IN (SELECT value FROM {table} WHERE dimension = %s) GROUP BY w.word",
         [practice_ids, LEXEMES],
     )
-    yield from _pages(cursor, LEXEMES)
 
 
-def _pages(cursor, dimension: str) -> Iterator[tuple]:
-    while rows := cursor.fetchmany(FETCHED):
-        for value, ids in rows:
-            yield (dimension, value), ids
+def _fetched(dimension: str, sql: str, params: list) -> Iterator[tuple]:
+    """((dimension, value), ids) of the statement's rows (value, ids), from a cursor on
+    the server, FETCHED rows at a time: 10,000 practices' phrases are 2.7 million ids,
+    which a cursor of this process would hold all at once."""
+    with connection.chunked_cursor() as reader:
+        reader.execute(sql, params)
+        while rows := reader.fetchmany(FETCHED):
+            for value, ids in rows:
+                yield (dimension, value), ids
 
 
 # -- phrases ----------------------------------------------------------------------------------
@@ -275,15 +282,15 @@ def _pages(cursor, dimension: str) -> Iterator[tuple]:
 # each once.
 WORDS_KEY = 1_024  # more than MAX_WORDS
 KEYS_OF_PRACTICES = (
-    "SELECT s.practice_id, unnest(nador_phrase_keys(s.vector, %s::text[], {size})) AS key "
+    "SELECT s.practice_id, unnest(nador_phrase_keys(s.vector, {words}, {size})) AS key "
     "FROM practices_practicesearch s JOIN practices_practice p ON p.id = s.practice_id "
     "WHERE p.status = 'published' AND {practices}"
 )
 # The phrase of a key, as a tsquery's text (stored words hold no backslash, so
-# quote_literal() is _quoted()): the words' array is the statement's parameter.
+# quote_literal() is _quoted()): {words} is the stored words' array, in their order.
 PHRASE_OF_KEY = (
-    "quote_literal((%s::text[])[{key} / {size}]) || ' <-> ' "
-    "|| quote_literal((%s::text[])[mod({key}, {size})])"
+    "quote_literal(({words})[{key} / {size}]) || ' <-> ' "
+    "|| quote_literal(({words})[mod({key}, {size})])"
 )
 
 # The bitmap of each chosen phrase, built in the database 64 bits at a time as
@@ -307,8 +314,8 @@ GROUP BY c.key, c.phrase
 """
 
 
-def _keys_sql(practices: str) -> str:
-    return KEYS_OF_PRACTICES.format(size=WORDS_KEY, practices=practices)
+def _keys_sql(practices: str, words: str = "%s::text[]") -> str:
+    return KEYS_OF_PRACTICES.format(words=words, size=WORDS_KEY, practices=practices)
 
 
 def stored_words(cursor, table: str) -> list[str]:
@@ -361,14 +368,15 @@ def practices_by_phrase(cursor, table: str, practice_ids: list[int]) -> Iterator
     if len(practice_ids) > MAX_PHRASE_REFRESH:
         cursor.execute(f"DELETE FROM {table} WHERE dimension = %s", [PHRASES])
         return
-    # Grouped by key (a number), then only the stored phrases of the keys: a save reads no more.
-    words = stored_words(cursor, table)
-    phrase = PHRASE_OF_KEY.format(key="k.key", size=WORDS_KEY)
-    cursor.execute(
+    # Grouped by key (a number), then only the stored phrases of the keys: a save reads no
+    # more. The stored words, in their order, are the keys' numbers.
+    words = f"(SELECT array_agg(value ORDER BY value) FROM {table} WHERE dimension = %s)"
+    phrase = PHRASE_OF_KEY.format(words=words, key="k.key", size=WORDS_KEY)
+    yield from _fetched(
+        PHRASES,
         f"SELECT g.phrase, g.ids FROM (SELECT {phrase} AS phrase, k.ids FROM "
         f"(SELECT f.key, array_agg(f.practice_id) AS ids "
-        f"FROM ({_keys_sql('s.practice_id = ANY(%s)')}) f GROUP BY f.key) k) g "
+        f"FROM ({_keys_sql('s.practice_id = ANY(%s)', words)}) f GROUP BY f.key) k) g "
         f"WHERE g.phrase IN (SELECT value FROM {table} WHERE dimension = %s)",
-        [words, words, words, practice_ids, PHRASES],
+        [LEXEMES, LEXEMES, LEXEMES, practice_ids, PHRASES],
     )
-    yield from _pages(cursor, PHRASES)

@@ -15,7 +15,7 @@ from practices.models import Practice, PracticeTranslation, StakeholderRole
 from reports import signals
 from reports.resources.cells import taxonomy_fields
 from reports.resources.history import copy_versions, link_history_statement
-from search import bitmap_index, fulltext
+from search import bitmap_index, fulltext, word_bits
 
 #: Existing practices are read this many at a time, with their links (a bounded IN list).
 LOAD_CHUNK = 500
@@ -23,12 +23,15 @@ LOAD_CHUNK = 500
 #: Links, roles and indicators of new practices are inserted this many at a time.
 UNNEST_CHUNK = 10_000
 
-#: The facet bits of saved practices are brought up to date at least this many at a time,
-#: in at most BITS_CALLS calls: each call holds a (practice, word) pair for each stored
-#: common word of its practices (~24 kB a practice), and rewrites every bitmap holding
-#: one of them (at 100,000 practices, 100 calls of 1,000 took 394 s, mostly rewriting).
+#: The facet bits of saved practices are brought up to date in few calls, for each call
+#: rewrites every bitmap holding one of its practices (at 100,000 practices, 100 calls of
+#: 1,000 took 394 s, mostly rewriting): at least BITS_CHUNK practices a call, in at most
+#: BITS_CALLS calls, but never more practices in a call than the stored phrases are
+#: refreshed for (word_bits.MAX_PHRASE_REFRESH), so that no import drops them. A call
+#: holds its practices' values, ~3 kB a practice: 10,000 rows in one call peaked at
+#: 257 MB, in two at 240 MB.
 BITS_CHUNK = 1_000
-BITS_CALLS = 10
+BITS_CALLS = 2
 
 #: What the end of the import reads of a saved practice (flush, write_translations,
 #: _record_history): the rest of it is let go of once it is saved. A field let go of and
@@ -468,6 +471,7 @@ class BulkPracticeImport:
             # The facet bits a chunk of practices at a time (BITS_CHUNK).
             saved.sort()
             chunk = max(BITS_CHUNK, -(-len(saved) // BITS_CALLS))
+            chunk = min(chunk, word_bits.MAX_PHRASE_REFRESH)
             for start in range(0, len(saved), chunk):
                 bitmap_index.refresh_practices(saved[start : start + chunk])
             signals.sources_written.send(Practice)  # bulk writes send no post_save

@@ -110,6 +110,7 @@ def test_a_dry_run_of_new_and_changed_rows_writes_nothing(reference):
     [
         (5, 10, [2, 2, 1]),  # a chunk at a time
         (11, 3, [4, 4, 3]),  # many practices: a bounded number of calls, larger chunks
+        (11, 2, [5, 5, 1]),  # no more in a call than the phrases are refreshed for
     ],
 )
 def test_the_facet_bits_of_saved_practices_are_refreshed_in_chunks_of_a_bounded_number(
@@ -120,6 +121,7 @@ def test_the_facet_bits_of_saved_practices_are_refreshed_in_chunks_of_a_bounded_
     chunks = []
     monkeypatch.setattr(bulk, "BITS_CHUNK", 2)
     monkeypatch.setattr(bulk, "BITS_CALLS", calls)
+    monkeypatch.setattr(bulk.word_bits, "MAX_PHRASE_REFRESH", 5)
     monkeypatch.setattr(bulk.bitmap_index, "refresh_practices", chunks.append)
     report = run_import("practices", practices_file(rows), "p.csv", dry_run=False)
     assert report.new == rows
@@ -137,3 +139,29 @@ def test_an_import_leaves_the_garbage_collector_as_it_found_it(reference):
     assert gc.get_threshold() == thresholds
     # Frozen as before, or not (a web worker is: nador_portal/collector.py).
     assert (gc.get_freeze_count() > 0) == frozen
+
+
+def test_an_import_of_more_practices_than_a_phrase_refresh_keeps_the_stored_phrases_exact(
+    reference, asticude, monkeypatch
+):
+    from reports.resources import bulk
+    from search import index, word_bits
+    from search.fulltext import search_condition
+    from tests.conftest import ON_POSTGRES, make_practice
+    from tests.search.test_phrase_bits import _stored_titles, _titles_matching
+
+    make_practice(asticude, "Radio", summary="Radio for the local community.")
+    index.refresh_all()
+    monkeypatch.setattr(bulk, "BITS_CHUNK", 2)
+    monkeypatch.setattr(word_bits, "MAX_PHRASE_REFRESH", 3)  # 7 rows: calls of 3, 3 and 1
+
+    content = practices_file(7, title="Local community")
+    report = run_import("practices", content, "p.csv", dry_run=False)
+
+    assert report.new == 7
+    published = Practice.objects.published()
+    assert published.filter(search_condition("local community")).count() == 8
+    if ON_POSTGRES:
+        phrase = "'local' <-> 'communiti'"
+        assert len(_stored_titles(phrase)) == 8
+        assert _stored_titles(phrase) == _titles_matching(phrase)
