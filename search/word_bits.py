@@ -47,8 +47,9 @@ MAX_PHRASES = 5_000
 # answers, exactly and as slowly as before, until the next rebuild (refresh_all()). An
 # import refreshes its practices this many at a time, and keeps them.
 MAX_PHRASE_REFRESH = 5_000
-#: Rows of words or phrases with their practices fetched at a time by a refresh.
-FETCHED = 200
+#: Rows of words or phrases with their practices fetched at a time by a refresh: a common
+#: word of 5,000 practices holds thousands of ids (200 rows were 20 MB of Python ints).
+FETCHED = 50
 
 
 # -- the query's formula -------------------------------------------------------------------
