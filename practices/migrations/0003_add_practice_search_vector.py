@@ -1,6 +1,8 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
+from nador_portal.migration_operations import PostgreSQLOnly
+
 # The unaccent extension, the accent-insensitive text search configuration and the GIN
 # index exist on PostgreSQL only: SQLite keeps a plain column that stays empty.
 POSTGRES_SETUP = [
@@ -21,16 +23,6 @@ POSTGRES_TEARDOWN = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("practices", "0002_load_gcm_reference_data"),
@@ -42,5 +34,5 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(_run(POSTGRES_SETUP), _run(POSTGRES_TEARDOWN)),
+        PostgreSQLOnly(POSTGRES_SETUP, POSTGRES_TEARDOWN),
     ]

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from nador_portal.migration_operations import PostgreSQLOnly
+
 # The same vector as search.fulltext.search_vector_expression(), in SQL, since a
 # migration cannot rely on today's model code.
 FILL = """
@@ -14,15 +16,10 @@ UPDATE practices_practice AS p SET search_vector =
 """
 
 
-def fill(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FILL)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("practices", "0003_add_practice_search_vector"),
         ("stakeholders", "0001_create_stakeholders_and_memberships"),
     ]
 
-    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+    operations = [PostgreSQLOnly(FILL, migrations.RunSQL.noop)]

@@ -4,6 +4,8 @@ Filled by `manage.py refresh_facet_index`; until then the readers count from the
 
 from django.db import migrations
 
+from nador_portal.migration_operations import PostgreSQLOnly
+
 CREATE = """
 CREATE TABLE practices_facet_bitmap (
     dimension varchar(20) NOT NULL,
@@ -13,19 +15,10 @@ CREATE TABLE practices_facet_bitmap (
     PRIMARY KEY (dimension, value)
 )
 """
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP TABLE IF EXISTS practices_facet_bitmap")
+DROP = "DROP TABLE IF EXISTS practices_facet_bitmap"
 
 
 class Migration(migrations.Migration):
     dependencies = [("practices", "0004_fill_practice_search_vector")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [PostgreSQLOnly(CREATE, DROP)]

@@ -2,6 +2,8 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
+from nador_portal.migration_operations import PostgreSQLOnly
+
 # PostgreSQL only (SQLite searches with icontains and leaves the table empty). The vectors
 # move to a narrow table whose rows keep them out of line (toast_tuple_target): the GIN
 # matches of a common word then cost ~650 heap pages to turn into ids, not ~21,600 pages
@@ -34,16 +36,6 @@ TEARDOWN = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("practices", "0006_add_practice_home_order_index"),
@@ -66,6 +58,6 @@ class Migration(migrations.Migration):
                 ("vector", django.contrib.postgres.search.SearchVectorField()),
             ],
         ),
-        migrations.RunPython(_run(SETUP), _run(TEARDOWN)),
+        PostgreSQLOnly(SETUP, TEARDOWN),
         migrations.RemoveField(model_name="practice", name="search_vector"),
     ]

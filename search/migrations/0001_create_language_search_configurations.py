@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from nador_portal.migration_operations import PostgreSQLOnly
+
 # PostgreSQL only: SQLite searches a folded copy of the texts (search/normalise.py).
 #
 # One text search configuration per language of the portal, each the language's snowball
@@ -97,21 +99,11 @@ TEARDOWN = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("practices", "0009_fill_category_names_in_four_languages"),
     ]
 
     operations = [
-        migrations.RunPython(_run(SETUP), _run(TEARDOWN)),
+        PostgreSQLOnly(SETUP, TEARDOWN),
     ]

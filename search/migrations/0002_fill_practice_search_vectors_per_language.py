@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from nador_portal.migration_operations import PostgreSQLOnly
+
 # search.fulltext.ALL_VECTORS_SQL as it was when the configurations per language came in,
 # copied here since a migration must not change with the code.
 FILL = """
@@ -40,19 +42,11 @@ ON CONFLICT (practice_id) DO UPDATE SET vector = EXCLUDED.vector
 """
 
 
-def _run(statement):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0001_create_language_search_configurations"),
     ]
 
     operations = [
-        migrations.RunPython(_run(FILL), _run(UNFILL)),
+        PostgreSQLOnly(FILL, UNFILL),
     ]

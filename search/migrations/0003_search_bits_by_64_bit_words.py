@@ -5,6 +5,8 @@ of any length is cut back to `size`."""
 
 from django.db import migrations
 
+from nador_portal.migration_operations import PostgreSQLOnly
+
 BY_WORDS = """CREATE OR REPLACE FUNCTION practice_search_bits(query tsquery, size integer)
 RETURNS bit varying LANGUAGE sql STABLE SET enable_seqscan = off AS $$
     SELECT substring(('x' || string_agg(lpad(to_hex(COALESCE(m.b, 0)), 16, '0'), ''
@@ -29,15 +31,7 @@ RETURNS bit varying LANGUAGE sql STABLE SET enable_seqscan = off AS $$
 $$"""
 
 
-def _run(statement):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0002_fill_practice_search_vectors_per_language")]
 
-    operations = [migrations.RunPython(_run(BY_WORDS), _run(BY_BYTES))]
+    operations = [PostgreSQLOnly(BY_WORDS, BY_BYTES)]

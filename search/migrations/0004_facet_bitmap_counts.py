@@ -5,19 +5,13 @@ bit_count(bits) on every write."""
 
 from django.db import migrations
 
+from nador_portal.migration_operations import PostgreSQLOnly
+
 ADD = (
     "ALTER TABLE practices_facet_bitmap ADD COLUMN n integer NOT NULL DEFAULT 0; "
     "UPDATE practices_facet_bitmap SET n = bit_count(bits)"
 )
 DROP = "ALTER TABLE practices_facet_bitmap DROP COLUMN n"
-
-
-def _run(statement):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):
@@ -26,4 +20,4 @@ class Migration(migrations.Migration):
         ("practices", "0005_add_facet_bitmap"),
     ]
 
-    operations = [migrations.RunPython(_run(ADD), _run(DROP))]
+    operations = [PostgreSQLOnly(ADD, DROP)]

@@ -6,6 +6,8 @@ statements wrote inline, as a LATERAL subquery per practice, takes 0.45-0.5 s in
 
 from django.db import migrations
 
+from nador_portal.migration_operations import PostgreSQLOnly
+
 CREATE = """CREATE OR REPLACE FUNCTION nador_phrase_keys(vector tsvector, words text[], size integer)
 RETURNS integer[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     WITH c AS (
@@ -20,15 +22,7 @@ $$"""
 DROP = "DROP FUNCTION IF EXISTS nador_phrase_keys(tsvector, text[], integer)"
 
 
-def _run(statement):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0004_facet_bitmap_counts")]
 
-    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
+    operations = [PostgreSQLOnly(CREATE, DROP)]
