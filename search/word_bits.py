@@ -282,23 +282,25 @@ def _fetched(dimension: str, sql: str, params: list) -> Iterator[tuple]:
 # group than its text. nador_phrase_keys() (migration search 0005) finds a vector's keys,
 # each once.
 WORDS_KEY = 1_024  # more than MAX_WORDS
+# The stored words in their order, as an array: a key's numbers are places in it.
+STORED_WORDS = "(SELECT array_agg(value ORDER BY value) FROM {table} WHERE dimension = %s)"
 KEYS_OF_PRACTICES = (
     "SELECT s.practice_id, unnest(nador_phrase_keys(s.vector, {words}, {size})) AS key "
     "FROM practices_practicesearch s JOIN practices_practice p ON p.id = s.practice_id "
     "WHERE p.status = 'published' AND {practices}"
 )
 # The phrase of a key, as a tsquery's text (stored words hold no backslash, so
-# quote_literal() is _quoted()): {words} is the stored words' array, in their order.
+# quote_literal() is the tsquery's quoting, as Phrase.text writes it).
 PHRASE_OF_KEY = (
-    "quote_literal(({words})[{key} / {size}]) || ' <-> ' "
-    "|| quote_literal(({words})[mod({key}, {size})])"
+    "quote_literal({words}[{key} / {size}]) || ' <-> ' "
+    "|| quote_literal({words}[mod({key}, {size})])"
 )
 
 # The bitmap of each chosen phrase, built in the database 64 bits at a time as
 # practice_search_bits() builds a word's (migration search 0003): the pairs are
 # aggregated by key and 64-bit word, which PostgreSQL spills to disk beyond work_mem, so
-# memory stays flat whatever the practices. %s: the words, the chosen keys, the phrases'
-# dimension, the length, the chosen keys and their phrases, the length.
+# memory stays flat whatever the practices. %s: the words' dimension, the chosen keys, the
+# phrases' dimension, the length, the chosen keys and their phrases, the length.
 PHRASE_BITS_SQL = """
 WITH found AS (
     SELECT f.key, f.practice_id / 64 AS word,
@@ -315,19 +317,16 @@ GROUP BY c.key, c.phrase
 """
 
 
-def _keys_sql(practices: str, words: str = "%s::text[]") -> str:
+def _keys_sql(table: str, practices: str) -> str:
+    """The statement of the keys of these practices; %s: the words' dimension, then the
+    practices' own."""
+    words = STORED_WORDS.format(table=table)
     return KEYS_OF_PRACTICES.format(words=words, size=WORDS_KEY, practices=practices)
 
 
-def stored_words(cursor, table: str) -> list[str]:
-    """The stored words in their order: the numbers of a key's words are their places."""
-    cursor.execute(f"SELECT value FROM {table} WHERE dimension = %s ORDER BY value", [LEXEMES])
-    return [word for (word,) in cursor.fetchall()]
-
-
-def phrase_of(words: list[str], key: int) -> str:
-    """The stored value of a key's phrase."""
-    return Phrase(words[key // WORDS_KEY - 1], words[key % WORDS_KEY - 1]).text
+def _phrase_sql(table: str, key: str) -> str:
+    """The expression of the phrase of `key`; %s: the words' dimension, twice."""
+    return PHRASE_OF_KEY.format(words=STORED_WORDS.format(table=table), key=key, size=WORDS_KEY)
 
 
 def write_common_phrases(cursor, table: str, length: int, published: int) -> None:
@@ -339,7 +338,6 @@ def write_common_phrases(cursor, table: str, length: int, published: int) -> Non
     cursor.execute(f"DELETE FROM {table} WHERE dimension = %s", [PHRASES])
     if not settings.SEARCH_PHRASE_BITS:
         return
-    words = stored_words(cursor, table)
     step = max(1, published // PHRASE_SAMPLE)
     cursor.execute(
         "SELECT count(*) FROM practices_practice WHERE status = 'published' AND mod(id, %s) = 0",
@@ -347,17 +345,17 @@ def write_common_phrases(cursor, table: str, length: int, published: int) -> Non
     )
     least = max(1, int(cursor.fetchone()[0] * COMMON_SHARE))
     cursor.execute(
-        f"SELECT f.key FROM ({_keys_sql('mod(s.practice_id, %s) = 0')}) f "
-        "GROUP BY f.key HAVING count(*) >= %s ORDER BY count(*) DESC, f.key LIMIT %s",
-        [words, step, least, MAX_PHRASES],
+        f"SELECT c.key, {_phrase_sql(table, 'c.key')} FROM (SELECT f.key, count(*) AS n "
+        f"FROM ({_keys_sql(table, 'mod(s.practice_id, %s) = 0')}) f GROUP BY f.key "
+        "HAVING count(*) >= %s ORDER BY count(*) DESC, f.key LIMIT %s) c",
+        [LEXEMES, LEXEMES, LEXEMES, step, least, MAX_PHRASES],
     )
-    chosen = [(key, phrase_of(words, key)) for (key,) in cursor.fetchall()]
-    chosen = [(key, phrase) for key, phrase in chosen if len(phrase) <= MAX_LENGTH]
+    chosen = [(key, phrase) for key, phrase in cursor.fetchall() if len(phrase) <= MAX_LENGTH]
     if not chosen:
         return
     keys, phrases = [key for key, _phrase in chosen], [phrase for _key, phrase in chosen]
-    sql = PHRASE_BITS_SQL.format(keys=_keys_sql("TRUE"), table=table)
-    cursor.execute(sql, [words, keys, PHRASES, length, keys, phrases, length])
+    sql = PHRASE_BITS_SQL.format(keys=_keys_sql(table, "TRUE"), table=table)
+    cursor.execute(sql, [LEXEMES, keys, PHRASES, length, keys, phrases, length])
 
 
 def practices_by_phrase(cursor, table: str, practice_ids: list[int]) -> Iterator[tuple]:
@@ -370,14 +368,12 @@ def practices_by_phrase(cursor, table: str, practice_ids: list[int]) -> Iterator
         cursor.execute(f"DELETE FROM {table} WHERE dimension = %s", [PHRASES])
         return
     # Grouped by key (a number), then only the stored phrases of the keys: a save reads no
-    # more. The stored words, in their order, are the keys' numbers.
-    words = f"(SELECT array_agg(value ORDER BY value) FROM {table} WHERE dimension = %s)"
-    phrase = PHRASE_OF_KEY.format(words=words, key="k.key", size=WORDS_KEY)
+    # more.
     yield from _fetched(
         PHRASES,
-        f"SELECT g.phrase, g.ids FROM (SELECT {phrase} AS phrase, k.ids FROM "
-        f"(SELECT f.key, array_agg(f.practice_id) AS ids "
-        f"FROM ({_keys_sql('s.practice_id = ANY(%s)', words)}) f GROUP BY f.key) k) g "
+        f"SELECT g.phrase, g.ids FROM (SELECT {_phrase_sql(table, 'k.key')} AS phrase, k.ids "
+        "FROM (SELECT f.key, array_agg(f.practice_id) AS ids "
+        f"FROM ({_keys_sql(table, 's.practice_id = ANY(%s)')}) f GROUP BY f.key) k) g "
         f"WHERE g.phrase IN (SELECT value FROM {table} WHERE dimension = %s)",
         [LEXEMES, LEXEMES, LEXEMES, practice_ids, PHRASES],
     )

@@ -280,7 +280,11 @@ def test_the_keys_of_a_vector_are_its_adjacent_stored_words_each_once(practices)
         assert bitmap_index.facet_rows({}, '"local community"') is None
         return
     with connection.cursor() as cursor:
-        words = word_bits.stored_words(cursor, bitmap_index.TABLE)
+        cursor.execute(
+            "SELECT value FROM practices_facet_bitmap WHERE dimension = %s ORDER BY value",
+            [word_bits.LEXEMES],
+        )
+        words = [word for (word,) in cursor.fetchall()]
         checked = 0
         for practice in practices:
             cursor.execute(
