@@ -40,7 +40,7 @@ def test_an_anonymous_page_is_built_once_then_served_without_a_query(client, ast
     assert "Welcome desk of Nador" in second.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_publication_is_on_the_next_anonymous_page(client, asticude, coordinator):
     draft = make_practice(asticude, "Language cafe", status=Status.SUBMITTED)
     assert "Language cafe" not in client.get("/en/practices/").content.decode()
@@ -53,7 +53,7 @@ def test_a_publication_is_on_the_next_anonymous_page(client, asticude, coordinat
     assert client.get(f"/en/practices/{draft.slug}/").status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_change_inside_a_transaction_moves_the_version_at_once_and_after_the_commit(asticude):
     before = page_cache.version()
     with transaction.atomic():
@@ -178,7 +178,7 @@ def _read_from_another_process(tmp_path, paths: list[str]) -> dict:
 # memory): on SQLite this test is not collected, rather than skipped.
 if ON_POSTGRES:
 
-    @pytest.mark.django_db(transaction=True)
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
     def test_a_publication_is_seen_at_once_by_another_app_server(
         tmp_path, settings, asticude, theme, coordinator
     ):
@@ -224,7 +224,7 @@ def test_a_practice_page_with_its_contact_link_is_served_from_the_cache(client, 
 # (or that was published) moves the version.
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_partner_saving_a_draft_leaves_the_cached_pages_valid(client, partner, asticude):
     draft = make_practice(asticude, "Reading club", status=Status.DRAFT)
     client.get("/en/practices/")
@@ -240,7 +240,7 @@ def test_a_partner_saving_a_draft_leaves_the_cached_pages_valid(client, partner,
     assert client.get("/en/practices/")["X-Page-Cache"] == "hit"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_new_draft_from_the_workspace_leaves_the_cached_pages_valid(partner, asticude, theme):
     before = page_cache.version()
     practice = Practice(organisation=asticude, title="New draft", summary="Text.", language="en")
@@ -249,7 +249,7 @@ def test_a_new_draft_from_the_workspace_leaves_the_cached_pages_valid(partner, a
     assert page_cache.version() == before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_edit_of_a_published_practice_or_its_parts_moves_the_version(asticude):
     published = make_practice(asticude, "Radio in Tamazight")
     published = Practice.objects.get(pk=published.pk)  # as a page reads it
@@ -262,7 +262,7 @@ def test_an_edit_of_a_published_practice_or_its_parts_moves_the_version(asticude
     assert page_cache.version() > before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_practice_leaving_publication_moves_the_version(asticude, coordinator):
     published = make_practice(asticude, "Shared kitchen")
     read = Practice.objects.get(pk=published.pk)
@@ -272,7 +272,7 @@ def test_a_practice_leaving_publication_moves_the_version(asticude, coordinator)
     assert page_cache.version() > before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_category_change_always_moves_the_version(theme):
     before = page_cache.version()
     theme.name = "Renamed theme"

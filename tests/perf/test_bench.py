@@ -83,7 +83,7 @@ def test_bench_command_writes_json_results(bench_data, tmp_path):
 
 # Transactional: the open-data scenarios build the files, and the build lets go of its
 # database connection, which would end a test's wrapping transaction.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bench_pages_are_built_not_served_from_the_caches_and_skip_exports(
     bench_data, tmp_path, settings
 ):
@@ -101,7 +101,7 @@ def test_bench_pages_are_built_not_served_from_the_caches_and_skip_exports(
     assert results["list"]["queries"] >= 4  # facets, ids, rows, themes: not one cache read
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bench_pages_with_only_times_only_those_pages(bench_data, tmp_path):
     output = tmp_path / "results.json"
     call_command(

@@ -84,7 +84,7 @@ if ON_POSTGRES:
 
 if ON_POSTGRES:
 
-    @pytest.mark.django_db(transaction=True)
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
     def test_bench_data_ends_vacuumed_so_that_index_only_scans_skip_the_heap():
         run("--practices", "50")
 

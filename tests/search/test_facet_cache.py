@@ -11,7 +11,7 @@ from practices.models import Status
 from search import bitmap_index, counts, index
 from tests.conftest import logged_in, make_practice
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
