@@ -30,7 +30,7 @@ from django.utils.text import slugify
 from demo.loader import load_taxonomies
 from events.calendar import store_texts
 from events.models import Event, EventCalendarText, ParticipantCount
-from perf.rows import insert_rows, next_id, reset_all_sequences, reset_sequences
+from perf.rows import insert_rows, next_id, reset_all_sequences
 from perf.vocabulary import CITIES, COUNTRIES, RARE, TITLE_WORDS, TextMaker, weighted, zipf
 from practices.models import (
     Practice,
@@ -358,7 +358,7 @@ def generate(practices: int, seed: int = 1, report: Callable[[str], None] = prin
             EventCalendarText,
         ]
         tables = [model._meta.db_table for model in models] + _link_tables()
-        reset_sequences(tables)
+        reset_all_sequences()
         # After --clear, autovacuum may have analysed the emptied tables: the derived data,
         # planned for empty tables, would then take many minutes to compute (nested loops
         # over 100,000 practices). ANALYZE counts this transaction's own new rows.

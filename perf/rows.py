@@ -1,7 +1,7 @@
 """Rows written in bulk for the bench data (perf/benchdata.py): plain dicts keyed by column
 name, so a branch that adds a column only adds a key. On PostgreSQL they go in with COPY;
 elsewhere with executemany. Primary keys are chosen by the caller, from next_id(), so links
-need no round trip; reset_sequences() moves the sequences past them at the end."""
+need no round trip; reset_all_sequences() moves the sequences past them at the end."""
 
 # Table names in the SQL below come from model metadata, never from input.
 # ruff: noqa: S608
@@ -79,22 +79,13 @@ def next_id(table: str) -> int:
         return cursor.fetchone()[0]
 
 
-def reset_sequences(tables: list[str]) -> None:
-    if connection.vendor != "postgresql":
-        return  # SQLite takes the next id from MAX(id) by itself.
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            )
-
-
 def reset_all_sequences() -> None:
-    """Every model's id sequence set back to its table's largest id (Django's own
-    `sqlsequencereset` statements), after rows were rolled back or deleted: new practices
-    then take the ids they would on the bench data, and the facet bitmaps (one bit per id)
-    keep their length run after run."""
+    """Every model's id sequence, links' tables included, set back to its table's largest
+    id (Django's own `sqlsequencereset` statements; none on SQLite, which takes the next
+    id from the table): after rows written with ids of their own, or rolled back or
+    deleted, new practices take the ids they would on the bench data, and the facet
+    bitmaps (one bit per id) keep their length run after run."""
+    models = apps.get_models(include_auto_created=True)
     with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)

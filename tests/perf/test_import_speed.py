@@ -5,7 +5,7 @@ each imported practice."""
 import pytest
 
 from perf import import_bench
-from practices.models import Practice
+from practices.models import Practice, Theme
 from reports.imports import run_import
 from tests.conftest import make_practice
 from tests.spreadsheet_helpers import import_queries, practices_file
@@ -76,3 +76,10 @@ def test_the_import_bench_imports_half_updates_half_new_and_leaves_the_data_as_t
     # The ids are as they were too: the next practice takes the one after the last.
     last = Practice.objects.order_by("-id").first()
     assert make_practice(last.organisation, "Next").pk == last.pk + 1
+    # And those of the links' tables, which no model of the project's own declares.
+    themes = Practice.themes.through
+    last_link = themes.objects.order_by("-id").first()
+    link = themes.objects.create(
+        practice=last, theme=Theme.objects.create(name="Sport", slug="sport")
+    )
+    assert link.pk == last_link.pk + 1
