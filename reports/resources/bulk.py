@@ -29,7 +29,7 @@ UNNEST_CHUNK = 10_000
 #: BITS_CALLS calls, but never more practices in a call than the stored phrases are
 #: refreshed for (word_bits.MAX_PHRASE_REFRESH), so that no import drops them. A call
 #: holds its practices' values, ~3 kB a practice: 10,000 rows in one call peaked at
-#: 257 MB, in two at 240 MB.
+#: 257-269 MB, in two at 242-246 MB (`bench_import`).
 BITS_CHUNK = 1_000
 BITS_CALLS = 2
 
