@@ -32,6 +32,10 @@ UNNEST_CHUNK = 10_000
 #: 257-269 MB, in two at 242-246 MB (`bench_import`).
 BITS_CHUNK = 1_000
 BITS_CALLS = 2
+#: An import that would need more calls than this rebuilds the whole facet index once
+#: instead (bitmap_index.refresh_all): a call's cost grows with the bitmaps' length, as a
+#: rebuild's does, and at 100,000 practices a call of 5,000 took 16.5 s, a rebuild 96 s.
+REBUILD_AFTER_CALLS = 6
 
 #: What the end of the import reads of a saved practice (flush, write_translations,
 #: _record_history): the rest of it is let go of once it is saved. A field let go of and
@@ -468,10 +472,13 @@ class BulkPracticeImport:
                 )
             if known:
                 self.text_vectors.drop()
-            # The facet bits a chunk of practices at a time (BITS_CHUNK).
+            # The facet bits a chunk of practices at a time (BITS_CHUNK), or all at once.
             saved.sort()
             chunk = max(BITS_CHUNK, -(-len(saved) // BITS_CALLS))
             chunk = min(chunk, word_bits.MAX_PHRASE_REFRESH)
-            for start in range(0, len(saved), chunk):
-                bitmap_index.refresh_practices(saved[start : start + chunk])
+            if len(saved) > chunk * REBUILD_AFTER_CALLS:
+                bitmap_index.refresh_all()
+            else:
+                for start in range(0, len(saved), chunk):
+                    bitmap_index.refresh_practices(saved[start : start + chunk])
             signals.sources_written.send(Practice)  # bulk writes send no post_save

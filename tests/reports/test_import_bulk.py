@@ -123,11 +123,42 @@ def test_the_facet_bits_of_saved_practices_are_refreshed_in_chunks_of_a_bounded_
     monkeypatch.setattr(bulk, "BITS_CALLS", calls)
     monkeypatch.setattr(bulk.word_bits, "MAX_PHRASE_REFRESH", 5)
     monkeypatch.setattr(bulk.bitmap_index, "refresh_practices", chunks.append)
+    monkeypatch.setattr(bulk.bitmap_index, "refresh_all", lambda: pytest.fail("rebuilt"))
     report = run_import("practices", practices_file(rows), "p.csv", dry_run=False)
     assert report.new == rows
     assert [len(chunk) for chunk in chunks] == chunk_sizes
     ids = sorted(Practice.objects.values_list("pk", flat=True))
     assert [pk for chunk in chunks for pk in chunk] == ids
+
+
+def test_an_import_that_would_need_more_calls_rebuilds_the_facet_index_once(
+    reference, asticude, monkeypatch
+):
+    from reports.resources import bulk
+    from search import bitmap_index, counts, index
+    from tests.conftest import ON_POSTGRES, make_practice
+
+    make_practice(asticude, "Radio")
+    index.refresh_all()
+    rebuilt = []
+    refresh_all = bitmap_index.refresh_all
+    monkeypatch.setattr(bulk, "BITS_CHUNK", 2)
+    monkeypatch.setattr(bulk, "BITS_CALLS", 2)
+    monkeypatch.setattr(bulk.word_bits, "MAX_PHRASE_REFRESH", 2)  # 7 rows: 4 calls of 2
+    monkeypatch.setattr(bulk, "REBUILD_AFTER_CALLS", 3)
+    monkeypatch.setattr(
+        bulk.bitmap_index, "refresh_practices", lambda ids: pytest.fail("a call of a chunk")
+    )
+    monkeypatch.setattr(bulk.bitmap_index, "refresh_all", lambda: rebuilt.append(refresh_all()))
+
+    report = run_import("practices", practices_file(7), "p.csv", dry_run=False)
+
+    assert report.new == 7 and len(rebuilt) == 1
+    # The rebuilt index counts the imported practices as the tables do.
+    if ON_POSTGRES:
+        assert sorted(bitmap_index.facet_rows({})) == sorted(counts.rows_from_tables({}))
+    totals = {(dimension, value): n for dimension, value, n, *_rest in counts.facet_rows({})}
+    assert totals[("total", "")] == Practice.objects.published().count() == 8
 
 
 def test_an_import_leaves_the_garbage_collector_as_it_found_it(reference):
