@@ -4,6 +4,12 @@ roles, indicators and translations as the export writes them; a dry run, then th
 itself. Each runs `import_data` in a child process that reports its time, CPU time, SQL
 statements and peak RSS (`getrusage`): the figures of the command line, Django included.
 
+The peer, in the same run on the same file: django-import-export's stock ModelResource of
+the practice's own columns (the organisation by name), with the library's defaults, a
+save per row. It writes the practices and their history only, no links, roles,
+indicators, translations or search data, so it does less than the portal's import: the
+library's floor on this machine, not a like-for-like rival.
+
 The import runs inside a transaction rolled back at the end, so that the bench data stay
 as they were and the scenario can be run again: everything the import does is measured
 (rows, history, search vectors, facet bits) but the final COMMIT.
@@ -24,19 +30,41 @@ import tempfile
 import time
 from pathlib import Path
 
+import tablib
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import override_settings
+from import_export import fields, resources, widgets
 
 from perf import benchdata
 from perf.rows import reset_all_sequences
 from practices.models import Practice
 from reports.exports import csv_lines, database_csv, rows
 from reports.resources.practices import PracticeResource
+from stakeholders.models import Stakeholder
 
 #: The bench file is above the deployment's upload limits (IMPORT_MAX_ROWS guards the form).
 LIMITS = {"IMPORT_MAX_ROWS": 200_000, "IMPORT_MAX_BYTES": 4 * 2**30}
 CHANGED = " (imported)"
+#: The practice's own columns of the export, which the stock peer imports.
+STOCK_COLUMNS = (
+    "slug",
+    "title",
+    "status",
+    "organisation",
+    "summary",
+    "impact",
+    "lessons_learnt",
+    "city",
+    "local_government",
+    "country",
+    "mayor",
+    "start_date",
+    "end_date",
+    "language",
+    "is_sample",
+    "published_at",
+)
 
 
 def export_file(path: Path, practices: int) -> int:
@@ -77,8 +105,44 @@ def export_file(path: Path, practices: int) -> int:
     return count
 
 
-def child(path: str, dry_run: bool) -> dict:
-    """Run `import_data` (in this process: the child) and report what it cost."""
+class StockPracticeResource(resources.ModelResource):
+    organisation = fields.Field(
+        attribute="organisation",
+        column_name="organisation",
+        widget=widgets.ForeignKeyWidget(Stakeholder, field="name"),
+    )
+
+    class Meta:
+        model = Practice
+        fields = STOCK_COLUMNS
+        import_id_fields = ("slug",)
+
+
+def stock_import(path: str, dry_run: bool, out) -> None:
+    """The peer: the file read by tablib and imported by the stock resource, as the
+    library's documentation does it."""
+    with open(path, encoding="utf-8") as source:
+        dataset = tablib.Dataset().load(source.read(), format="csv")
+    result = StockPracticeResource().import_data(dataset, dry_run=dry_run)
+    totals = result.totals
+    out.write(
+        f"Practices: {totals['new']} new, {totals['update']} updated, {totals['skip']} "
+        f"unchanged, {totals['error'] + totals['invalid']} errors (stock, "
+        f"{'dry run' if dry_run else 'imported'})."
+    )
+
+
+def portal_import(path: str, dry_run: bool, out) -> None:
+    options = ["--dry-run"] if dry_run else []
+    with open(os.devnull, "w") as quiet:
+        call_command("import_data", "practices", path, *options, stdout=out, stderr=quiet)
+
+
+IMPORTERS = {"portal": portal_import, "stock": stock_import}
+
+
+def child(path: str, dry_run: bool, importer: str = "portal") -> dict:
+    """Run the import (in this process: the child) and report what it cost."""
     statements = [0]
 
     def count(execute, sql, params, many, context):
@@ -87,15 +151,11 @@ def child(path: str, dry_run: bool) -> dict:
 
     load = os.getloadavg()[0]
     began, cpu = time.perf_counter(), time.process_time()
-    options = ["--dry-run"] if dry_run else []
     summary = io.StringIO()
     with override_settings(**LIMITS), connection.execute_wrapper(count):
         try:
             with transaction.atomic():
-                with open(os.devnull, "w") as quiet:
-                    call_command(
-                        "import_data", "practices", path, *options, stdout=summary, stderr=quiet
-                    )
+                IMPORTERS[importer](path, dry_run, summary)
                 transaction.set_rollback(True)  # the bench data stay as they were
         except Exception as error:  # noqa: BLE001 - reported, never fatal to the run
             return {"status": f"error: {error}"}
@@ -113,8 +173,9 @@ def child(path: str, dry_run: bool) -> dict:
     }
 
 
-def run_child(path: Path, dry_run: bool) -> dict:
+def run_child(path: Path, dry_run: bool, importer: str = "portal") -> dict:
     command = [sys.executable, "manage.py", "bench_import", "--child", str(path)]
+    command += ["--importer", importer]
     if dry_run:
         command.append("--dry-run")
     done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
@@ -131,16 +192,20 @@ def run_child(path: Path, dry_run: bool) -> dict:
     return json.loads(lines[-1])
 
 
-def run(practices: int, report=print) -> dict:
+def run(practices: int, report=print, stock: bool = True) -> dict:
+    """Both imports of the file, dry run and import; the stock peer's unless not `stock`."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "practices.csv"
         written = export_file(path, practices)
         size = path.stat().st_size
         report(f"{written} rows ({size / 2**20:.0f} MB): half updated, half new")
         results = {"rows": written, "file_mb": round(size / 2**20, 1)}
-        for name, dry_run in (("dry run", True), ("import", False)):
-            results[name] = run_child(path, dry_run)
-            report(f"{name}: {results[name]}")
+        importers = ("portal", "stock") if stock else ("portal",)
+        for importer in importers:
+            for step, dry_run in (("dry run", True), ("import", False)):
+                name = step if importer == "portal" else f"stock {step}"
+                results[name] = run_child(path, dry_run, importer)
+                report(f"{name}: {results[name]}")
     # The rolled-back rows are dead rows the bench's pages would read past (benchmark.py).
     benchdata.analyse(vacuum=True)
     return results

@@ -9,7 +9,8 @@ from perf import import_bench
 class Command(BaseCommand):
     help = (
         "Time the import of the portal's own export of N practices (half updated, half new), "
-        "dry run and import, each in a child process with its peak RSS (perf/import_bench.py)."
+        "dry run and import, each in a child process with its peak RSS, then the same with "
+        "django-import-export's stock resource as a peer (perf/import_bench.py)."
     )
 
     def add_arguments(self, parser):
@@ -17,11 +18,20 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="", help="A JSON file for the figures.")
         parser.add_argument("--child", default="", help="Internal: the file to import.")
         parser.add_argument("--dry-run", action="store_true", help="Internal, with --child.")
+        parser.add_argument(
+            "--importer",
+            choices=sorted(import_bench.IMPORTERS),
+            default="portal",
+            help="Internal, with --child.",
+        )
+        parser.add_argument(
+            "--no-stock", action="store_true", help="Leave out the stock peer (minutes at 100k)."
+        )
 
-    def handle(self, *args, practices: int, output: str, child: str, dry_run: bool, **options):
+    def handle(self, *args, practices, output, child, dry_run, importer, no_stock, **options):
         if child:
-            self.stdout.write(json.dumps(import_bench.child(child, dry_run)))
+            self.stdout.write(json.dumps(import_bench.child(child, dry_run, importer)))
             return
-        results = import_bench.run(practices, report=self.stdout.write)
+        results = import_bench.run(practices, report=self.stdout.write, stock=not no_stock)
         if output:
             Path(output).write_text(json.dumps(results, indent=2))
