@@ -72,12 +72,13 @@ def test_the_import_bench_imports_half_updates_half_new_and_leaves_the_data_as_t
             f"Practices: 2 new, 2 updated, 0 unchanged, 0 errors ({outcome})."
         )
         assert result["statements"] > 0 and result["peak_rss_mb"] > 0
-    # The stock peer reads the same file: every row a practice it writes, none refused.
-    for dry_run, outcome in ((True, "stock, dry run"), (False, "stock, imported")):
-        result = import_bench.child(str(path), dry_run, importer="stock")
-        assert result["summary"] == (
-            f"Practices: 2 new, 2 updated, 0 unchanged, 0 errors ({outcome})."
-        )
+    # The stock peers read the same file: every row a practice they write, none refused.
+    for importer in ("stock", "stock tuned"):
+        for dry_run, outcome in ((True, "stock, dry run"), (False, "stock, imported")):
+            result = import_bench.child(str(path), dry_run, importer=importer)
+            assert result["summary"] == (
+                f"Practices: 2 new, 2 updated, 0 unchanged, 0 errors ({outcome})."
+            )
     assert sorted(Practice.objects.values_list("slug", "title")) == before
     # The ids are as they were too: the next practice takes the one after the last.
     last = Practice.objects.order_by("-id").first()
