@@ -49,24 +49,12 @@ from stakeholders.models import Stakeholder
 #: The bench file is above the deployment's upload limits (IMPORT_MAX_ROWS guards the form).
 LIMITS = {"IMPORT_MAX_ROWS": 200_000, "IMPORT_MAX_BYTES": 4 * 2**30}
 CHANGED = " (imported)"
-#: The practice's own columns of the export, which the stock peer imports.
+#: The practice's own columns of the export, which the stock peers import: its fields that
+#: are no link, and its organisation (by name).
+OWN_FIELDS = {field.name for field in Practice._meta.concrete_fields if not field.is_relation}
 STOCK_COLUMNS = (
-    "slug",
-    "title",
-    "status",
     "organisation",
-    "summary",
-    "impact",
-    "lessons_learnt",
-    "city",
-    "local_government",
-    "country",
-    "mayor",
-    "start_date",
-    "end_date",
-    "language",
-    "is_sample",
-    "published_at",
+    *(name for name in PracticeResource._meta.fields if name in OWN_FIELDS),
 )
 
 
