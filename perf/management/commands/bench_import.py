@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = (
         "Time the import of the portal's own export of N practices (half updated, half new), "
         "dry run and import, each in a child process with its peak RSS, then the same with "
-        "django-import-export's stock resource as a peer (perf/import_bench.py)."
+        "django-import-export's stock resource as peers (perf/import_bench.py)."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             help="Internal, with --child.",
         )
         parser.add_argument(
-            "--no-stock", action="store_true", help="Leave out the stock peer (minutes at 100k)."
+            "--no-stock", action="store_true", help="Leave out the stock peers (minutes at 10k)."
         )
 
     def handle(self, *args, practices, output, child, dry_run, importer, no_stock, **options):
