@@ -9,8 +9,8 @@ from perf import import_bench
 class Command(BaseCommand):
     help = (
         "Time the import of the portal's own export of N practices (half updated, half new), "
-        "dry run and import, each in a child process with its peak RSS, then the same with "
-        "django-import-export's stock resource as peers (perf/import_bench.py)."
+        "dry run and import, each in a child process with its peak RSS, then the same by two "
+        "stock resources of django-import-export, as peers (perf/import_bench.py)."
     )
 
     def add_arguments(self, parser):
