@@ -15,7 +15,7 @@ from practices.models import Practice, PracticeTranslation, StakeholderRole
 from reports import signals
 from reports.resources.cells import taxonomy_fields
 from reports.resources.history import copy_versions, link_history_statement
-from search import bitmap_index, fulltext, word_bits
+from search import bitmap_index, fulltext
 
 #: Existing practices are read this many at a time, with their links (a bounded IN list).
 LOAD_CHUNK = 500
@@ -26,16 +26,12 @@ UNNEST_CHUNK = 10_000
 #: The facet bits of saved practices are brought up to date in few calls, for each call
 #: rewrites every bitmap holding one of its practices (at 100,000 practices, 100 calls of
 #: 1,000 took 394 s, mostly rewriting): at least BITS_CHUNK practices a call, in at most
-#: BITS_CALLS calls, but never more practices in a call than the stored phrases are
-#: refreshed for (word_bits.MAX_PHRASE_REFRESH), so that no import drops them. A call
+#: BITS_CALLS calls, within the bounds of bitmap_index.refresh_many() (no more in a call
+#: than the stored phrases are refreshed for; a rebuild beyond a few calls). A call
 #: holds its practices' values, ~3 kB a practice: 10,000 rows in one call peaked at
 #: 257-269 MB, in two at 242-246 MB (`bench_import`).
 BITS_CHUNK = 1_000
 BITS_CALLS = 2
-#: An import that would need more calls than this rebuilds the whole facet index once
-#: instead (bitmap_index.refresh_all): a call's cost grows with the bitmaps' length, as a
-#: rebuild's does, and at 100,000 practices a call of 5,000 took 16.5 s, a rebuild 96 s.
-REBUILD_AFTER_CALLS = 6
 
 #: What the end of the import reads of a saved practice (flush, write_translations,
 #: _record_history): the rest of it is let go of once it is saved. A field let go of and
@@ -473,12 +469,5 @@ class BulkPracticeImport:
             if known:
                 self.text_vectors.drop()
             # The facet bits a chunk of practices at a time (BITS_CHUNK), or all at once.
-            saved.sort()
-            chunk = max(BITS_CHUNK, -(-len(saved) // BITS_CALLS))
-            chunk = min(chunk, word_bits.MAX_PHRASE_REFRESH)
-            if len(saved) > chunk * REBUILD_AFTER_CALLS:
-                bitmap_index.refresh_all()
-            else:
-                for start in range(0, len(saved), chunk):
-                    bitmap_index.refresh_practices(saved[start : start + chunk])
+            bitmap_index.refresh_many(saved, chunk=max(BITS_CHUNK, -(-len(saved) // BITS_CALLS)))
             signals.sources_written.send(Practice)  # bulk writes send no post_save

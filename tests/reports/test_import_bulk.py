@@ -121,7 +121,7 @@ def test_the_facet_bits_of_saved_practices_are_refreshed_in_chunks_of_a_bounded_
     chunks = []
     monkeypatch.setattr(bulk, "BITS_CHUNK", 2)
     monkeypatch.setattr(bulk, "BITS_CALLS", calls)
-    monkeypatch.setattr(bulk.word_bits, "MAX_PHRASE_REFRESH", 5)
+    monkeypatch.setattr(bulk.bitmap_index.word_bits, "MAX_PHRASE_REFRESH", 5)
     monkeypatch.setattr(bulk.bitmap_index, "refresh_practices", chunks.append)
     monkeypatch.setattr(bulk.bitmap_index, "refresh_all", lambda: pytest.fail("rebuilt"))
     report = run_import("practices", practices_file(rows), "p.csv", dry_run=False)
@@ -144,8 +144,10 @@ def test_an_import_that_would_need_more_calls_rebuilds_the_facet_index_once(
     refresh_all = bitmap_index.refresh_all
     monkeypatch.setattr(bulk, "BITS_CHUNK", 2)
     monkeypatch.setattr(bulk, "BITS_CALLS", 2)
-    monkeypatch.setattr(bulk.word_bits, "MAX_PHRASE_REFRESH", 2)  # 7 rows: 4 calls of 2
-    monkeypatch.setattr(bulk, "REBUILD_AFTER_CALLS", 3)
+    monkeypatch.setattr(
+        bulk.bitmap_index.word_bits, "MAX_PHRASE_REFRESH", 2
+    )  # 7 rows: 4 calls of 2
+    monkeypatch.setattr(bulk.bitmap_index, "REBUILD_AFTER_CALLS", 3)
     monkeypatch.setattr(
         bulk.bitmap_index, "refresh_practices", lambda ids: pytest.fail("a call of a chunk")
     )
