@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import tablib
@@ -130,17 +131,17 @@ def stock_import(path: str, dry_run: bool, out, resource_class=StockPracticeReso
     )
 
 
-def tuned_stock_import(path: str, dry_run: bool, out) -> None:
-    stock_import(path, dry_run, out, TunedStockPracticeResource)
-
-
 def portal_import(path: str, dry_run: bool, out) -> None:
     options = ["--dry-run"] if dry_run else []
     with open(os.devnull, "w") as quiet:
         call_command("import_data", "practices", path, *options, stdout=out, stderr=quiet)
 
 
-IMPORTERS = {"portal": portal_import, "stock": stock_import, "stock tuned": tuned_stock_import}
+IMPORTERS = {
+    "portal": portal_import,
+    "stock": stock_import,
+    "stock tuned": partial(stock_import, resource_class=TunedStockPracticeResource),
+}
 
 
 def child(path: str, dry_run: bool, importer: str = "portal") -> dict:
