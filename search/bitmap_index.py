@@ -41,10 +41,9 @@ LOCK_ID = 0x6E61646F72  # "nador": pg_advisory_xact_lock key of the index's writ
 # compressed by PostgreSQL; 65,536 made it 8 kB (TOASTed), three times slower to count.
 # A growth rewrites every bitmap once per 4,096 new practices (refresh_all() resizes).
 GROWTH = 4_096
-#: A refresh of more practices than this many calls of refresh_practices() rebuilds the
-#: index once instead (refresh_many): a call rewrites every bitmap holding one of its
-#: practices, so a call's cost grows with the bitmaps' length as a rebuild's does; at
-#: 100,000 practices a call of 5,000 took 16.5 s, a rebuild 96 s.
+#: refresh_many() rebuilds instead of making more calls than this: a call rewrites every
+#: bitmap holding one of its practices, so its cost grows with the bitmaps' length as a
+#: rebuild's does (at 100,000 practices a call of 5,000 took 16.5 s, a rebuild 96 s).
 REBUILD_AFTER_CALLS = 6
 # refresh_all() streams the pairs (practice, value) in chunks of PAIRS_CHUNK rows and writes
 # statements of at most PAGE_BYTES of bitmaps: its memory stays flat whatever the practices.
@@ -468,10 +467,9 @@ def refresh_practices(ids: Iterable[int]) -> None:
 
 
 def refresh_many(ids: Iterable[int], chunk: int) -> None:
-    """Bring the bits of many practices up to date: refresh_practices() `chunk` of them at
-    a time, but never more than the stored phrases are refreshed for
-    (word_bits.MAX_PHRASE_REFRESH), so that none is dropped; or refresh_all() once when
-    that would take more than REBUILD_AFTER_CALLS calls."""
+    """refresh_practices() `chunk` at a time, never more than the stored phrases are
+    refreshed for (word_bits.MAX_PHRASE_REFRESH: none is dropped), or refresh_all() once
+    when that would take more than REBUILD_AFTER_CALLS calls."""
     ids = sorted(set(ids))
     chunk = min(chunk, word_bits.MAX_PHRASE_REFRESH)
     if len(ids) > chunk * REBUILD_AFTER_CALLS:
